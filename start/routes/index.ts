@@ -1,0 +1,7 @@
+/*
+ * Routes, grouped by surface. Tenant surfaces are mounted twice: on the venue's own host and,
+ * for development, under /t/<slug> on any host (start/routes/tenant_surface.ts).
+ */
+import './platform.js'
+import './console.js'
+import './visitor.js'

@@ -1,0 +1,16 @@
+import router from '@adonisjs/core/services/router'
+import { middleware } from '#start/kernel'
+import type { Surface } from '#tenancy/middleware/resolve_tenant_middleware'
+
+const SLUG = /^[a-z][a-z0-9-]{1,38}[a-z0-9]$/
+
+/** Registers a tenant surface's routes on the tenant host and under /t/<slug>. */
+export function tenantSurface(surface: Surface, basePath: string, define: () => void) {
+  for (const prefix of ['/t/:tenant', '']) {
+    router
+      .group(define)
+      .prefix(`${prefix}${basePath}`)
+      .where('tenant', SLUG)
+      .use([middleware.json(), middleware.tenant({ surface })])
+  }
+}
