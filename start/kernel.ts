@@ -21,6 +21,7 @@ router.use([
 export const middleware = router.named({
   json: () => import('#core/middleware/force_json_middleware'),
   tenant: () => import('#tenancy/middleware/resolve_tenant_middleware'),
+  platformHost: () => import('#platform/middleware/platform_host_middleware'),
   auth: () => import('#identity/middleware/auth_middleware'),
   can: () => import('#identity/middleware/authorize_middleware'),
 })

@@ -1,1 +1,21 @@
+/*
+ * Visitor API, at <venue host>/api or /t/<slug>/api.
+ */
+import router from '@adonisjs/core/services/router'
+import { middleware } from '#start/kernel'
+import { tenantSurface } from '#start/routes/tenant_surface'
 
+const VisitorSessionsController = () => import('#identity/controllers/visitor_sessions_controller')
+
+tenantSurface('visitor', '/api', () => {
+  router.post('/account/register', [VisitorSessionsController, 'register'])
+  router.post('/account/login', [VisitorSessionsController, 'store'])
+
+  router
+    .group(() => {
+      router.get('/account', [VisitorSessionsController, 'show'])
+      router.post('/account/logout', [VisitorSessionsController, 'destroy'])
+      router.post('/account/logout-everywhere', [VisitorSessionsController, 'destroyEverywhere'])
+    })
+    .use(middleware.auth({ guards: ['visitor'] }))
+})

@@ -92,8 +92,19 @@ class AuthorizationService {
     return rows.map((row) => `${row.v2}:${row.v3}`).sort()
   }
 
-  /** Writes the built-in roles' rules into a new tenant schema. */
+  /** Writes the built-in roles and their rules into a new tenant schema. */
   async seedTenant(trx: TenantTransaction, tenantId: number) {
+    const now = new Date()
+    await trx.table('roles').multiInsert(
+      Object.entries(BUILTIN_ROLES).map(([key, role]) => ({
+        key,
+        name: role.name,
+        description: role.description,
+        builtin: true,
+        created_at: now,
+        updated_at: now,
+      }))
+    )
     const rules = Object.entries(BUILTIN_ROLES).flatMap(([key, role]) =>
       role.permissions.map((permission) => this.#permissionRule(key, tenantDomain(tenantId), permission))
     )

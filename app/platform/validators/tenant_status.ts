@@ -1,0 +1,11 @@
+import vine from '@vinejs/vine'
+
+export const suspensionValidator = vine.create({
+  reason: vine.string().trim().minLength(2).maxLength(500),
+})
+
+export const tenantListValidator = vine.create({
+  status: vine.enum(['pending', 'active', 'suspended']).optional(),
+  search: vine.string().trim().maxLength(100).optional(),
+  page: vine.number().min(1).optional(),
+})

@@ -1,0 +1,40 @@
+/*
+ * Test entrypoint (`npm test`): Japa on a fresh test database (`<name>_test`, embedded or the
+ * configured server) and an HTTP server on a free port.
+ */
+import { createServer } from 'node:net'
+import { prettyPrintError } from '@adonisjs/core'
+import { configure, processCLIArgs, run } from '@japa/runner'
+import { ignite } from '#core/ignite'
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+}
+
+try {
+  process.env.HOST = '127.0.0.1'
+  process.env.PORT = String(await freePort())
+  const { ignitor } = await ignite('test')
+  await ignitor
+    .testRunner()
+    .configure(async (app) => {
+      const { runnerHooks, ...config } = await import('../tests/bootstrap.js')
+      processCLIArgs(process.argv.splice(2))
+      configure({
+        ...app.rcFile.tests,
+        ...config,
+        setup: runnerHooks.setup,
+        teardown: runnerHooks.teardown.concat([() => app.terminate()]),
+      })
+    })
+    .run(() => run())
+} catch (error) {
+  process.exitCode = 1
+  prettyPrintError(error)
+}
