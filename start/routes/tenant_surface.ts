@@ -6,9 +6,10 @@ const SLUG = /^[a-z][a-z0-9-]{1,38}[a-z0-9]$/
 
 /** Registers a tenant surface's routes on the tenant host and under /t/<slug>. */
 export function tenantSurface(surface: Surface, basePath: string, define: () => void) {
-  for (const prefix of ['/t/:tenant', '']) {
+  for (const [prefix, name] of [['/t/:tenant', `${surface}_by_path`], ['', surface]]) {
     router
       .group(define)
+      .as(name)
       .prefix(`${prefix}${basePath}`)
       .where('tenant', SLUG)
       .use([middleware.json(), middleware.tenant({ surface })])

@@ -30,7 +30,7 @@ export default class ResolveTenantMiddleware {
 
     if (!tenant.isOpen) {
       const readOnlyStaff = options.surface === 'console' && SAFE_METHODS.has(ctx.request.method())
-      const signingIn = options.surface === 'console' && /\/api\/(login|logout|two-factor)/.test(ctx.request.url())
+      const signingIn = options.surface === 'console' && /\/api\/(login|logout|logout-everywhere|two-factor)$/.test(ctx.request.url())
       if (!readOnlyStaff && !signingIn) {
         const message =
           tenant.status === 'suspended'
