@@ -1,0 +1,27 @@
+import Tenant from '#tenancy/models/tenant'
+import { platformUrl, venueUrls } from '#tenancy/services/venue_urls'
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '#platform/services/demo_venues'
+
+/** What a newcomer needs after `npm run demo`: every URL and every demo login. */
+export async function printDemoBanner(timing: { embeddedDatabase: boolean; databaseMs: number; totalMs: number }) {
+  const venues = await Tenant.query().orderBy('id')
+  const lines = [
+    '',
+    `Tessera is running at ${platformUrl()}  (ready in ${timing.totalMs} ms; ${timing.embeddedDatabase ? `embedded PostgreSQL, started in ${timing.databaseMs} ms` : 'configured PostgreSQL'})`,
+    '',
+    `Super-admin console  ${platformUrl()}/platform/`,
+    `  superadmin@tessera.demo / ${DEMO_PASSWORD}   support@tessera.demo / ${DEMO_PASSWORD}`,
+    `  two-factor code: add secret ${DEMO_TOTP_SECRET} to an authenticator app (TOTP, 30 s)`,
+    '',
+  ]
+  for (const venue of venues) {
+    const urls = venueUrls(venue)
+    lines.push(`${venue.name} [${venue.venueType}, ${venue.status}]`)
+    lines.push(`  visitor pages  ${urls.visitor}`)
+    lines.push(`  console        ${urls.console}`)
+    lines.push(`  staff          owner@ admin@ boxoffice@ gate@ finance@${venue.slug}.demo / ${DEMO_PASSWORD}`)
+    lines.push('')
+  }
+  lines.push('Stop with Ctrl+C.')
+  console.log(lines.join('\n'))
+}
