@@ -10,7 +10,7 @@ try {
   const started = performance.now()
   const { ignitor, database } = await ignite('server')
   ignitor.tap((app) => {
-    app.booted(async () => {
+    app.starting(async () => {
       const { migrateEverything } = await import('#platform/services/migrations')
       await migrateEverything()
       const { default: Tenant } = await import('#tenancy/models/tenant')

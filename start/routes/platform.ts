@@ -37,3 +37,6 @@ router
       .prefix('/platform/api')
   })
   .use([middleware.json(), middleware.platformHost()])
+
+const PagesController = () => import('#platform/controllers/pages_controller')
+router.get('/platform', [PagesController, 'platform']).use(middleware.platformHost())

@@ -13,9 +13,19 @@ tenantSurface('visitor', '/api', () => {
 
   router
     .group(() => {
-      router.get('/account', [VisitorSessionsController, 'show'])
+      router.get('/account/me', [VisitorSessionsController, 'show'])
       router.post('/account/logout', [VisitorSessionsController, 'destroy'])
       router.post('/account/logout-everywhere', [VisitorSessionsController, 'destroyEverywhere'])
     })
     .use(middleware.auth({ guards: ['visitor'] }))
+})
+
+const PagesController = () => import('#platform/controllers/pages_controller')
+
+/* The pages a visitor and a staff member open (venue host root, or /t/<slug>/). */
+tenantSurface('visitor', '', () => {
+  router.get('/', [PagesController, 'visitor'])
+})
+tenantSurface('console', '', () => {
+  router.get('/console', [PagesController, 'console'])
 })
