@@ -15,7 +15,8 @@ export class RealmSessionProvider<A extends Account> implements SessionUserProvi
   async createUserForGuard(user: A): Promise<SessionGuardUser<A>> {
     const scope = this.realm.scope(currentContext())
     return {
-      getId: () => `${scope}:${user.id}:${user.sessionEpoch}`,
+      // A just-created account has no epoch loaded yet: the column defaults to 0.
+      getId: () => `${scope}:${user.id}:${user.sessionEpoch ?? 0}`,
       getOriginal: () => user,
     }
   }
@@ -25,7 +26,7 @@ export class RealmSessionProvider<A extends Account> implements SessionUserProvi
     const [scope, id, epoch] = String(identifier).split(':')
     if (scope !== this.realm.scope(ctx) || !/^\d+$/.test(id ?? '')) return null
     const user = await this.realm.find(ctx, Number(id))
-    if (!user || user.status !== 'active' || String(user.sessionEpoch) !== epoch) return null
+    if (!user || user.status !== 'active' || String(user.sessionEpoch ?? 0) !== epoch) return null
     return this.createUserForGuard(user)
   }
 }

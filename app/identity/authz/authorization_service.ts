@@ -12,7 +12,8 @@ import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { runInTenant, type TenantTransaction } from '#tenancy/services/tenant_database'
 import { BUILTIN_ROLES, PLATFORM_ROLES } from '#identity/authz/permissions'
 
-const MODEL = newModelFromString(`
+/* casbin keeps an enforcer's rules inside its model: every enforcer parses its own. */
+const MODEL_TEXT = `
 [request_definition]
 r = sub, dom, obj, act
 
@@ -27,7 +28,7 @@ e = some(where (p.eft == allow))
 
 [matchers]
 m = g(r.sub, p.sub, r.dom) && r.dom == p.dom && (p.obj == "*" || r.obj == p.obj) && (p.act == "*" || r.act == p.act)
-`)
+`
 
 const CHANNEL = 'tessera_authz'
 export const PLATFORM_DOMAIN = 'platform'
@@ -164,7 +165,7 @@ class AuthorizationService {
   }
 
   async #build(load: () => Promise<Rule[]>) {
-    const enforcer = await newEnforcer(MODEL)
+    const enforcer = await newEnforcer(newModelFromString(MODEL_TEXT))
     const rules = await load()
     const policies = rules.filter((r) => r.ptype === 'p').map((r) => [r.v0, r.v1, r.v2, r.v3 ?? ''])
     const groupings = rules.filter((r) => r.ptype === 'g').map((r) => [r.v0, r.v1, r.v2])
