@@ -4,4 +4,5 @@
  */
 import './platform.js'
 import './console.js'
+import './console_admin.js'
 import './visitor.js'
