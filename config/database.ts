@@ -1,5 +1,12 @@
 import env from '#start/env'
+import pg from 'pg'
 import { defineConfig } from '@adonisjs/lucid'
+
+/*
+ * bigint columns (ids, counts, amounts in fen) come back as numbers: they stay far below 2^53,
+ * and the models and the API promise numbers.
+ */
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10))
 
 /*
  * One pool for the platform and every tenant. Its search_path is `public` only: a tenant table

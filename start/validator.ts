@@ -17,5 +17,6 @@ vine.messagesProvider = new SimpleMessagesProvider({
   'phone.regex': 'Enter a mainland China mobile number (11 digits)',
   'password.regex': 'The password must contain both letters and digits',
   'password.notIn': 'This password is too common',
+  'key.regex': 'Use 2 to 40 lowercase letters, digits or underscores, starting with a letter',
   'code.regex': 'Enter the 6-digit code from your authenticator app',
 })

@@ -82,6 +82,17 @@ class AuthorizationService {
     return rows.map((row) => row.v1)
   }
 
+  /** Roles of every staff member of the tenant, by staff id (one query). */
+  async allStaffRoles(trx: TenantTransaction): Promise<Map<number, string[]>> {
+    const rows = await trx.from(TENANT_TABLE).where('ptype', 'g').whereLike('v0', 'staff:%').orderBy('id').select('v0', 'v1')
+    const roles = new Map<number, string[]>()
+    for (const row of rows) {
+      const id = Number(row.v0.slice('staff:'.length))
+      roles.set(id, [...(roles.get(id) ?? []), row.v1])
+    }
+    return roles
+  }
+
   async platformRoles(userId: number, client: QueryClientContract = db.connection()): Promise<string[]> {
     const rows = await client.from(PLATFORM_TABLE).where({ ptype: 'g', v0: platformSubject(userId) }).select('v1')
     return rows.map((row) => row.v1)

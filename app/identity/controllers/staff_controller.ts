@@ -1,17 +1,10 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import StaffDirectory, { type Grantor } from '#identity/services/staff_directory'
-import type StaffUser from '#identity/models/staff_user'
-import authorization from '#identity/authz/authorization_service'
+import { accountHolds } from '#identity/middleware/authorize_middleware'
 import { createStaffValidator, updateStaffValidator } from '#identity/validators/staff'
 
-/** The signed-in staff member as a grantor: their roles, narrowed by their token's abilities if any. */
-function grantor({ auth, tenant }: HttpContext): Grantor {
-  const user = auth.getUserOrFail() as StaffUser
-  const token = auth.authenticatedViaGuard === 'staff_api' ? auth.use('staff_api').getUserOrFail().currentAccessToken : undefined
-  return {
-    holds: async (permission) => (token?.allows(permission) ?? true) && authorization.staffAllows(tenant!, user.id, permission),
-  }
-}
+/** The signed-in member as a grantor: what they may do, tokens narrowed by their abilities. */
+const grantor = (ctx: HttpContext): Grantor => ({ holds: (permission) => accountHolds(ctx, permission) })
 
 /** Venue staff accounts (console). */
 export default class StaffController {

@@ -11,24 +11,23 @@ import authorization from '#identity/authz/authorization_service'
 import { auditLog } from '#identity/audit/audit_log'
 import { runInTenant } from '#tenancy/services/tenant_database'
 
+/**
+ * Does the request's account hold `permission` in the request's domain? Platform staff only on
+ * the platform, venue staff only at their venue; an API token is further limited by its abilities.
+ */
+export async function accountHolds(ctx: HttpContext, permission: string): Promise<boolean> {
+  const guard = ctx.auth.authenticatedViaGuard
+  const user = guard ? ctx.auth.use(guard as 'staff').user : undefined
+  if (!user) return false
+  if (guard === 'platform') return !ctx.tenant && authorization.platformAllows(user.id, permission)
+  if (guard !== 'staff' && guard !== 'staff_api') return false
+  if (!ctx.tenant || !(await authorization.staffAllows(ctx.tenant, user.id, permission))) return false
+  return guard === 'staff' || ctx.auth.use('staff_api').user!.currentAccessToken.allows(permission)
+}
+
 export default class AuthorizeMiddleware {
   async handle(ctx: HttpContext, next: NextFn, options: { permission: string }) {
-    const guard = ctx.auth.authenticatedViaGuard
-    const user = guard ? ctx.auth.use(guard as 'staff').user : undefined
-    if (!guard || !user) return this.#deny(ctx, options.permission)
-
-    let allowed: boolean
-    if (guard === 'platform') {
-      allowed = !ctx.tenant && (await authorization.platformAllows(user.id, options.permission))
-    } else if (guard === 'staff' || guard === 'staff_api') {
-      allowed = Boolean(ctx.tenant) && (await authorization.staffAllows(ctx.tenant!, user.id, options.permission))
-      if (allowed && guard === 'staff_api') {
-        allowed = ctx.auth.use('staff_api').user!.currentAccessToken.allows(options.permission)
-      }
-    } else {
-      allowed = false
-    }
-    if (!allowed) return this.#deny(ctx, options.permission)
+    if (!(await accountHolds(ctx, options.permission))) return this.#deny(ctx, options.permission)
     return next()
   }
 

@@ -8,7 +8,6 @@ import Role from '#identity/models/role'
 import { VENUE_PERMISSIONS } from '#identity/authz/permissions'
 import authorization from '#identity/authz/authorization_service'
 import { auditLog } from '#identity/audit/audit_log'
-import { staffRoleMap } from '#identity/services/staff_directory'
 import { runInTenant, type TenantTransaction } from '#tenancy/services/tenant_database'
 import type Tenant from '#tenancy/models/tenant'
 
@@ -21,7 +20,7 @@ export interface RoleDefinition {
 /** How many staff members hold each role, by role key. */
 async function memberCounts(trx: TenantTransaction): Promise<Map<string, number>> {
   const counts = new Map<string, number>()
-  for (const keys of (await staffRoleMap(trx)).values()) {
+  for (const keys of (await authorization.allStaffRoles(trx)).values()) {
     for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1)
   }
   return counts

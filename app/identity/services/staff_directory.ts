@@ -48,14 +48,6 @@ export interface NewAccessToken {
   expiresInDays?: number
 }
 
-/** Roles of every staff member, by staff id. */
-export async function staffRoleMap(trx: TenantTransaction): Promise<Map<number, string[]>> {
-  const staff = await StaffUser.query({ client: trx }).select('id').orderBy('id')
-  const roles = new Map<number, string[]>()
-  for (const member of staff) roles.set(member.id, await authorization.staffRoles(trx, member.id))
-  return roles
-}
-
 /** A staff member as the API and the audit log show them (serialize() leaves out password and secrets). */
 function present(member: StaffUser, roles: string[]) {
   return { ...member.serialize(), twoFactorEnabled: member.hasTwoFactor, roles }
@@ -89,7 +81,7 @@ export default class StaffDirectory {
   list() {
     return runInTenant(this.tenant, async (trx) => {
       const staff = await StaffUser.query({ client: trx }).orderBy('id')
-      const roles = await staffRoleMap(trx)
+      const roles = await authorization.allStaffRoles(trx)
       return staff.map((member) => present(member, roles.get(member.id) ?? []))
     })
   }
@@ -124,7 +116,11 @@ export default class StaffDirectory {
       const status = changes.status ?? member.status
       const roles = changes.roles ?? before.roles
       const wasOwner = wasActive && before.roles.includes(OWNER_ROLE)
-      if (wasOwner && (status !== 'active' || !roles.includes(OWNER_ROLE))) await this.#assertAnotherOwner(trx, member.id)
+      if (wasOwner && (status !== 'active' || !roles.includes(OWNER_ROLE))) {
+        // Taking an owner's rights away is as weighty as granting them.
+        if (!(await grantor.holds('roles:write'))) await this.#refuse(OWNER_ROLE, 'roles:write', 'Disabling or demoting an owner needs the "roles:write" permission')
+        await this.#assertAnotherOwner(trx, member.id)
+      }
 
       if (changes.fullName !== undefined) member.fullName = changes.fullName
       if (changes.phone !== undefined) member.phone = changes.phone
@@ -195,23 +191,25 @@ export default class StaffDirectory {
     if (!added.length || (await grantor.holds('roles:write'))) return
     for (const key of added) {
       for (const permission of await authorization.rolePermissions(trx, key)) {
-        if (!(await grantor.holds(permission))) await this.#refuseGrant(key, permission)
+        if (!(await grantor.holds(permission))) {
+          await this.#refuse(key, permission, `Granting the "${key}" role needs the "roles:write" permission or every permission the role gives`)
+        }
       }
     }
   }
 
   /** Like any refusal, audited; in its own transaction, since the refused change rolls back. */
-  async #refuseGrant(role: string, missing: string): Promise<never> {
+  async #refuse(role: string, missing: string, message: string): Promise<never> {
     await runInTenant(this.tenant, (own) =>
       auditLog.tenant(own, { action: 'authz.denied', outcome: 'denied', subjectType: 'role', subjectId: role, meta: { grant: role, missing } })
     )
-    throw forbidden(`Granting the "${role}" role needs the "roles:write" permission or every permission the role gives`, 'E_ROLE_GRANT_DENIED')
+    throw forbidden(message, 'E_ROLE_GRANT_DENIED')
   }
 
   async #assertAnotherOwner(trx: TenantTransaction, memberId: number) {
     // One owner change at a time per venue, so two requests cannot each remove "the other" owner.
     await trx.rawQuery('select pg_advisory_xact_lock(hashtext(?))', [`owners:${trx.tenantSchema}`])
-    const roles = await staffRoleMap(trx)
+    const roles = await authorization.allStaffRoles(trx)
     const others = [...roles].filter(([id, keys]) => id !== memberId && keys.includes(OWNER_ROLE)).map(([id]) => id)
     const active = others.length ? await StaffUser.query({ client: trx }).whereIn('id', others).where('status', 'active').first() : null
     if (!active) {

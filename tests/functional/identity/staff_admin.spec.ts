@@ -148,6 +148,14 @@ test.group('Console staff administration', () => {
     // What the admin holds themselves, they may hand out.
     ;(await admin.patch(`/staff/${desk.id}`, { roles: ['box_office', 'checkin'] })).assertStatus(200)
     ;(await owner.patch(`/staff/${desk.id}`, { roles: ['owner'] })).assertStatus(200)
+
+    // Taking an owner's rights away needs roles:write as well, even with another owner left.
+    for (const change of [{ status: 'disabled' }, { roles: ['box_office'] }]) {
+      const refused = await admin.patch(`/staff/${desk.id}`, change)
+      refused.assertStatus(403)
+      assert.equal(refused.body().errors[0].code, 'E_ROLE_GRANT_DENIED')
+    }
+    ;(await owner.patch(`/staff/${desk.id}`, { status: 'disabled' })).assertStatus(200)
   })
 
   test('a disabled member cannot sign in, and their session and tokens stop working', async ({ client, assert }) => {
