@@ -2,6 +2,8 @@
  * Venues for tests: provisioned through the real provisioner, each with a unique slug.
  */
 import app from '@adonisjs/core/services/app'
+import db from '@adonisjs/lucid/services/db'
+import type Tenant from '#tenancy/models/tenant'
 import type { ApiClient } from '@japa/api-client'
 import TenantProvisioner, { type VenueSignup } from '#tenancy/services/tenant_provisioner'
 import type { VenueType } from '#tenancy/models/tenant'
@@ -39,4 +41,10 @@ export async function consoleAgent(client: ApiClient, slug: string, email: strin
   const response = await agent.post('/login', { email, password })
   response.assertStatus(200)
   return agent
+}
+
+/** Removes a venue a test has damaged on purpose, so no later test or command meets it. */
+export async function dropTenant(tenant: Tenant) {
+  await db.rawQuery(`drop schema if exists "${tenant.schemaName}" cascade`)
+  await tenant.delete()
 }

@@ -1,21 +1,11 @@
 import { test } from '@japa/runner'
-import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import type { RawQueryBindings } from '@adonisjs/lucid/types/querybuilder'
 import { auditLog } from '#identity/audit/audit_log'
 import Tenant from '#tenancy/models/tenant'
 import { runInTenant } from '#tenancy/services/tenant_database'
-import { createTenant } from '#tests/helpers/tenants'
-
-/** Runs an ace command in this process; returns it and the lines it printed. */
-async function runAce(name: string) {
-  const ace = await app.container.make('ace')
-  ace.ui.switchMode('raw')
-  const command = await ace.exec(name, [])
-  const lines = ace.ui.logger.getLogs().map((log) => log.message)
-  ace.ui.switchMode('normal')
-  return { command, lines }
-}
+import { createTenant, dropTenant } from '#tests/helpers/tenants'
+import { runAce } from '#tests/helpers/ace'
 
 function lineOf(lines: string[], log: string) {
   return lines.find((line) => line.includes(log)) ?? ''
@@ -33,10 +23,7 @@ function tamper(table: string, sql: string, bindings: RawQueryBindings) {
 /** A venue whose log is about to be tampered with: gone after the test, so no other test sees it. */
 async function disposableTenant(cleanup: (handler: () => Promise<void>) => void) {
   const { tenant } = await createTenant()
-  cleanup(async () => {
-    await db.rawQuery(`drop schema if exists "${tenant.schemaName}" cascade`)
-    await tenant.delete()
-  })
+  cleanup(() => dropTenant(tenant))
   // More rows after provisioning's own, so removing the first leaves rows whose link breaks.
   await runInTenant(tenant, async (trx) => {
     for (const action of ['venue.opened', 'venue.renamed']) await auditLog.tenant(trx, { action, actor: { type: 'system' } })

@@ -1,22 +1,11 @@
 import { test } from '@japa/runner'
-import app from '@adonisjs/core/services/app'
-import db from '@adonisjs/lucid/services/db'
 import Tenant from '#tenancy/models/tenant'
 import TenantMigrator from '#tenancy/services/tenant_migrator'
 import { runInTenant } from '#tenancy/services/tenant_database'
-import { createTenant } from '#tests/helpers/tenants'
+import { createTenant, dropTenant } from '#tests/helpers/tenants'
+import { runAce } from '#tests/helpers/ace'
 
 const AUDIT_MIGRATION = '0003_create_audit_logs'
-
-/** Runs an ace command in this process; returns it and the lines it printed. */
-async function runAce(name: string) {
-  const ace = await app.container.make('ace')
-  ace.ui.switchMode('raw')
-  const command = await ace.exec(name, [])
-  const lines = ace.ui.logger.getLogs().map((log) => log.message)
-  ace.ui.switchMode('normal')
-  return { command, lines }
-}
 
 function lineOf(lines: string[], tenant: Tenant) {
   return lines.find((line) => line.includes(`${tenant.slug} (${tenant.schemaName})`)) ?? ''
@@ -40,10 +29,7 @@ test.group('tenants:migrate', () => {
   test('migrates every tenant it can, reports the one it cannot, and resumes', async ({ assert, cleanup }) => {
     const healthy = await Promise.all([1, 2, 3].map(async () => (await createTenant()).tenant))
     const { tenant: broken } = await createTenant()
-    cleanup(async () => {
-      await db.rawQuery(`drop schema if exists "${broken.schemaName}" cascade`)
-      await broken.delete()
-    })
+    cleanup(() => dropTenant(broken))
     for (const tenant of healthy) await putBehind(tenant)
     await putBehind(broken, true)
 
