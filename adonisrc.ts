@@ -32,6 +32,7 @@ export default defineConfig({
     suites: [
       { files: ['tests/unit/**/*.spec.ts'], name: 'unit', timeout: 5000 },
       { files: ['tests/functional/**/*.spec.ts'], name: 'functional', timeout: 60000 },
+      { files: ['tests/browser/**/*.spec.ts'], name: 'browser', timeout: 120000 },
     ],
     forceExit: false,
   },

@@ -6,6 +6,7 @@ import { createServer } from 'node:net'
 import { prettyPrintError } from '@adonisjs/core'
 import { configure, processCLIArgs, run } from '@japa/runner'
 import { ignite } from '#core/ignite'
+import { ensureBrowserRequirements } from '#tests/helpers/browser_requirements'
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -18,6 +19,8 @@ async function freePort(): Promise<number> {
 }
 
 try {
+  const suites = process.argv.slice(2).filter((arg) => !arg.startsWith('-'))
+  if (suites.length === 0 || suites.some((arg) => arg === 'browser' || arg.includes('tests/browser'))) ensureBrowserRequirements()
   process.env.HOST = '127.0.0.1'
   process.env.PORT = String(await freePort())
   const { ignitor } = await ignite('test')

@@ -10,7 +10,7 @@ export default class VisitorSessionsController extends SessionsController {
   async register(ctx: HttpContext) {
     const input = await ctx.request.validateUsing(visitorRegistrationValidator)
     const visitor = await VisitorAccounts.register(ctx.tenant!, input)
-    await this.login.complete(ctx, visitor)
-    return ctx.response.created({ status: 'authenticated', account: this.present(visitor) })
+    const account = await this.login.complete(ctx, visitor)
+    return ctx.response.created({ status: 'authenticated', account: this.present(account) })
   }
 }

@@ -91,8 +91,7 @@ export class LoginService {
       this.#setPending(ctx, account, secret)
       return { status: 'two_factor_setup_required', secret, otpauthUrl }
     }
-    await this.complete(ctx, account)
-    return { status: 'authenticated', account }
+    return { status: 'authenticated', account: await this.complete(ctx, account) }
   }
 
   /** Second step: the TOTP code (which also confirms enrolment when one is pending). */
@@ -130,8 +129,7 @@ export class LoginService {
       throw outcome.error
     }
     ctx.session.forget(PENDING_KEY)
-    await this.complete(ctx, outcome.account!)
-    return outcome.account!
+    return this.complete(ctx, outcome.account!)
   }
 
   /** Starts enrolment for a signed-in account; confirmed by `confirmEnrolment`. */
@@ -161,14 +159,17 @@ export class LoginService {
     })
   }
 
-  async complete(ctx: HttpContext, account: Account) {
-    await this.realm.run(ctx, async (client) => {
-      const fresh = (await this.#load(account.id, client))!
-      fresh.merge({ failedLoginCount: 0, lockedUntil: null, lastLoginAt: DateTime.now() })
-      await fresh.save()
+  /** Records the sign-in and starts the session; returns the account as now stored. */
+  async complete(ctx: HttpContext, account: Account): Promise<Account> {
+    const fresh = await this.realm.run(ctx, async (client) => {
+      const stored = (await this.#load(account.id, client))!
+      stored.merge({ failedLoginCount: 0, lockedUntil: null, lastLoginAt: DateTime.now() })
+      await stored.save()
       await this.audit(client, { action: 'auth.login', subjectType: this.realm.name, subjectId: account.id, actor: this.#actor(account) })
+      return stored
     })
-    await this.guard(ctx).login(account as any)
+    await this.guard(ctx).login(fresh as any)
+    return fresh
   }
 
   async logout(ctx: HttpContext) {

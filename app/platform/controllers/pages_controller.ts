@@ -10,12 +10,13 @@ let template: Promise<string> | undefined
 
 const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
-async function render(ctx: HttpContext, page: { title: string; subtitle: string; api: string }) {
+async function render(ctx: HttpContext, page: { title: string; subtitle: string; api: string; canRegister?: boolean }) {
   template ??= readFile(app.makePath('resources/pages/sign_in.html'), 'utf8')
   const html = (await template)
     .replaceAll('{{title}}', escapeHtml(page.title))
     .replaceAll('{{subtitle}}', escapeHtml(page.subtitle))
     .replace('{{api}}', JSON.stringify(page.api).replace(/</g, '\\u003c'))
+    .replace('{{canRegister}}', String(Boolean(page.canRegister)))
   return ctx.response.header('content-type', 'text/html; charset=utf-8').send(html)
 }
 
@@ -31,6 +32,6 @@ export default class PagesController {
 
   visitor(ctx: HttpContext) {
     const tenant = ctx.tenant!
-    return render(ctx, { title: tenant.name, subtitle: '游客登录 Visitor sign-in', api: `${ctx.tenantBasePath}/api/account` })
+    return render(ctx, { title: tenant.name, subtitle: '游客登录 Visitor sign-in', api: `${ctx.tenantBasePath}/api/account`, canRegister: true })
   }
 }
