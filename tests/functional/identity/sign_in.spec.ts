@@ -93,4 +93,32 @@ test.group('Signing in', () => {
     duplicate.assertStatus(422)
     assert.equal(duplicate.body().errors[0].field, 'email')
   })
+
+  test('one address gets 10 failed sign-ins per 15 minutes, whichever accounts it tries', async ({ client, assert }) => {
+    const venue = await createTenant()
+    const agent = new Agent(client, `/t/${venue.tenant.slug}/console/api`, { 'x-forwarded-for': '10.9.0.2' })
+    for (let i = 0; i < 10; i++) {
+      ;(await agent.post('/login', { email: `nobody${i}@example.cn`, password: 'wrong-password-1' })).assertStatus(400)
+    }
+    const throttled = await agent.post('/login', { email: venue.email, password: venue.password })
+    throttled.assertStatus(429)
+    assert.isAbove(throttled.body().errors[0].retryAfterSeconds, 0)
+    // Another address is not affected.
+    const other = new Agent(client, `/t/${venue.tenant.slug}/console/api`, { 'x-forwarded-for': '10.9.0.3' })
+    ;(await other.post('/login', { email: venue.email, password: venue.password })).assertStatus(200)
+  })
+
+  test('a venue owner can turn on two-factor login, which then guards every sign-in', async ({ client, assert }) => {
+    const venue = await createTenant()
+    const owner = await consoleAgent(client, venue.tenant.slug, venue.email, venue.password)
+    const { secret } = (await owner.post('/two-factor/setup')).body()
+    ;(await owner.post('/two-factor', { code: await generate({ secret }) })).assertStatus(200)
+    assert.isTrue((await owner.get('/me')).body().account.twoFactorEnabled)
+
+    const fresh = new Agent(client, `/t/${venue.tenant.slug}/console/api`)
+    const first = await fresh.post('/login', { email: venue.email, password: venue.password })
+    assert.equal(first.body().status, 'two_factor_required')
+    ;(await fresh.get('/me')).assertStatus(401)
+    ;(await fresh.post('/two-factor', { code: '000000' })).assertStatus(400)
+  })
 })
