@@ -26,7 +26,7 @@ export default defineConfig({
     () => import('@adonisjs/limiter/limiter_provider'),
   ],
 
-  preloads: [() => import('#start/routes/index'), () => import('#start/kernel'), () => import('#start/validator')],
+  preloads: [() => import('#start/routes/index'), () => import('#start/kernel'), () => import('#start/validator'), () => import('#start/scheduler')],
 
   tests: {
     suites: [

@@ -8,6 +8,7 @@ server.errorHandler(() => import('#core/exception_handler'))
 
 server.use([
   () => import('#core/middleware/container_bindings_middleware'),
+  () => import('#core/middleware/force_json_middleware'),
   () => import('@adonisjs/cors/cors_middleware'),
 ])
 
@@ -19,7 +20,6 @@ router.use([
 ])
 
 export const middleware = router.named({
-  json: () => import('#core/middleware/force_json_middleware'),
   tenant: () => import('#tenancy/middleware/resolve_tenant_middleware'),
   platformHost: () => import('#platform/middleware/platform_host_middleware'),
   auth: () => import('#identity/middleware/auth_middleware'),

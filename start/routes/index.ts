@@ -5,4 +5,7 @@
 import './platform.js'
 import './console.js'
 import './console_admin.js'
+import './console_catalog.js'
 import './visitor.js'
+import './prices.js'
+import './seat_maps.js'

@@ -10,7 +10,7 @@ const SignupsController = () => import('#tenancy/controllers/signups_controller'
 const PlatformSessionsController = () => import('#identity/controllers/platform_sessions_controller')
 const TenantsController = () => import('#platform/controllers/tenants_controller')
 
-router.get('/health', [HealthController, 'show']).use(middleware.json())
+router.get('/health', [HealthController, 'show'])
 
 router
   .group(() => {
@@ -36,7 +36,7 @@ router
       })
       .prefix('/platform/api')
   })
-  .use([middleware.json(), middleware.platformHost()])
+  .use(middleware.platformHost())
 
 const PagesController = () => import('#platform/controllers/pages_controller')
 router.get('/platform', [PagesController, 'platform']).use(middleware.platformHost())

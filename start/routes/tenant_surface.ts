@@ -12,6 +12,6 @@ export function tenantSurface(surface: Surface, basePath: string, define: () => 
       .as(name)
       .prefix(`${prefix}${basePath}`)
       .where('tenant', SLUG)
-      .use([middleware.json(), middleware.tenant({ surface })])
+      .use(middleware.tenant({ surface }))
   }
 }

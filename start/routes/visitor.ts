@@ -6,10 +6,17 @@ import { middleware } from '#start/kernel'
 import { tenantSurface } from '#start/routes/tenant_surface'
 
 const VisitorSessionsController = () => import('#identity/controllers/visitor_sessions_controller')
+const HoldsController = () => import('#inventory/controllers/holds_controller')
+const AvailabilityController = () => import('#inventory/controllers/availability_controller')
 
 tenantSurface('visitor', '/api', () => {
   router.post('/account/register', [VisitorSessionsController, 'register'])
   router.post('/account/login', [VisitorSessionsController, 'store'])
+
+  router.get('/products/:id/availability', [AvailabilityController, 'days']).where('id', router.matchers.number())
+  router.get('/products/:id/sessions', [AvailabilityController, 'sessions']).where('id', router.matchers.number())
+  router.post('/holds', [HoldsController, 'store'])
+  router.delete('/holds/:id', [HoldsController, 'destroy']).where('id', router.matchers.uuid())
 
   router
     .group(() => {

@@ -1,10 +1,15 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 
-/** API routes always answer JSON (errors included), whatever the client's Accept header says. */
+const API_PATH = /(^|\/)(api\/|health$)|^\/signup$/
+
+/**
+ * API paths always answer JSON (errors included, also those raised before routing such as a CSRF
+ * refusal), whatever the client's Accept header says.
+ */
 export default class ForceJsonMiddleware {
   handle(ctx: HttpContext, next: NextFn) {
-    ctx.request.request.headers.accept = 'application/json'
+    if (API_PATH.test(ctx.request.url())) ctx.request.request.headers.accept = 'application/json'
     return next()
   }
 }

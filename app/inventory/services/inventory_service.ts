@@ -1,0 +1,298 @@
+/*
+ * The only code that changes capacity. Every change is ONE SQL statement that locks the quota
+ * rows it needs (in id order, so concurrent holds never deadlock on each other), checks them and
+ * changes them, so no interleaving can oversell; the quotas table's CHECK constraint stands
+ * behind it. A hold either takes everything it asked for or nothing.
+ *
+ *   hold     active hold: quotas.held += n, seats 'held', real-name claims taken
+ *   release  (visitor or staff)  held -= n, seats available, claims dropped
+ *   expire   (job, and lazily when a request finds a session sold out)  same as release
+ *   consume  (an order is paid)   held -= n, sold += n, seats 'sold', claims kept
+ */
+import { AppError } from '#core/app_error'
+import { runTenantStatement } from '#inventory/services/tenant_sql'
+
+export const DEFAULT_HOLD_MINUTES = 15
+
+export interface HoldItem {
+  productId: number
+  sessionId: number
+  quantity: number
+}
+
+export interface HoldRequest {
+  items: HoldItem[]
+  /** Reserved seating: the chosen seats of a session. */
+  seats?: { sessionId: number; seatId: number }[]
+  /** Real-name holders: the keyed hash of each holder's ID number, per item. */
+  claims?: { item: number; idHash: string }[]
+  visitorId?: number | null
+  channel?: string
+  minutes?: number
+}
+
+export interface Hold {
+  id: string
+  expiresAt: Date
+}
+
+interface Tenantish {
+  id: number
+  schemaName: string
+}
+
+const HOLD_SQL = `
+with req as (
+  select * from jsonb_to_recordset(?::jsonb) as r(item int, product_id bigint, session_id bigint, qty int)
+),
+-- A package (套票) also draws on each part's capacity in the same session.
+draws as (
+  select r.item, r.product_id, r.session_id, r.qty from req r
+  union all
+  select r.item, pp.part_id, r.session_id, r.qty * pp.quantity from req r join $s.package_parts pp on pp.package_id = r.product_id
+),
+need as (
+  select q.id as quota_id, sum(d.qty)::int as qty
+  from draws d
+  join $s.quota_products qp on qp.product_id = d.product_id
+  join $s.quotas q on q.id = qp.quota_id and q.session_id = d.session_id
+  group by q.id
+),
+unsellable as (
+  select coalesce(array_agg(r.item order by r.item), '{}') as items from req r
+  left join $s.products p on p.id = r.product_id
+  left join $s.sessions s on s.id = r.session_id
+  where p.id is null or s.id is null or p.status <> 'on_sale' or s.status <> 'open'
+     or (p.sale_starts_at is not null and now() < p.sale_starts_at)
+     or (p.sale_ends_at is not null and now() >= p.sale_ends_at)
+     or now() >= case when s.kind = 'performance' then s.starts_at else s.ends_at end
+     or r.qty < p.min_per_order or r.qty > p.max_per_order
+     or not exists (
+       select 1 from $s.quota_products qp join $s.quotas q on q.id = qp.quota_id
+       where qp.product_id = r.product_id and q.session_id = r.session_id)
+),
+locked as (
+  select q.id, q.capacity - q.held - q.sold as free
+  from $s.quotas q where q.id in (select quota_id from need)
+  order by q.id for update
+),
+seat_req as (
+  select * from jsonb_to_recordset(?::jsonb) as s(session_id bigint, seat_id bigint)
+),
+seats_locked as (
+  select ss.session_id, ss.seat_id, ss.status from $s.session_seats ss
+  join seat_req sr on sr.session_id = ss.session_id and sr.seat_id = ss.seat_id
+  order by ss.session_id, ss.seat_id for update of ss
+),
+verdict as (
+  select cardinality((select items from unsellable)) = 0
+     and coalesce((select bool_and(l.free >= n.qty) from locked l join need n on n.quota_id = l.id), false)
+     and (select count(*) from seats_locked where status = 'available') = (select count(*) from seat_req)
+     as ok
+),
+taken as (
+  update $s.quotas q set held = q.held + n.qty, updated_at = now()
+  from need n where q.id = n.quota_id and (select ok from verdict)
+  returning q.id, n.qty
+),
+hold as (
+  insert into $s.holds (id, visitor_id, channel, expires_at)
+  select ?::uuid, ?::bigint, ?, now() + make_interval(mins => ?::int) where (select ok from verdict)
+  returning id, expires_at
+),
+hold_items as (
+  insert into $s.hold_items (hold_id, product_id, session_id, quantity)
+  select ?::uuid, product_id, session_id, qty from req where (select ok from verdict)
+),
+hold_quotas as (
+  insert into $s.hold_quotas (hold_id, quota_id, quantity) select ?::uuid, id, qty from taken
+),
+seats as (
+  update $s.session_seats ss set status = 'held', hold_id = ?::uuid
+  from seat_req sr where ss.session_id = sr.session_id and ss.seat_id = sr.seat_id and (select ok from verdict)
+),
+-- One ID, one ticket per session or per day: the primary key refuses a second claim, aborting everything.
+claims as (
+  insert into $s.real_name_claims (scope, id_hash, hold_id)
+  select case p.id_limit_scope
+           when 'session' then 'session:' || s.id
+           else 'day:' || s.site_id || ':' || (s.starts_at at time zone site.timezone)::date
+         end, c.id_hash, ?::uuid
+  from jsonb_to_recordset(?::jsonb) as c(item int, id_hash text)
+  join req r on r.item = c.item
+  join $s.products p on p.id = r.product_id
+  join $s.sessions s on s.id = r.session_id
+  join $s.sites site on site.id = s.site_id
+  where p.id_limit_scope <> 'none' and (select ok from verdict)
+)
+select (select ok from verdict) as ok,
+       (select items from unsellable) as unsellable,
+       (select expires_at from hold) as expires_at,
+       -- What each item could still get: its tightest quota, per unit of the item.
+       (select coalesce(json_agg(json_build_object('item', x.item, 'remaining', greatest(x.remaining, 0)) order by x.item), '[]') from (
+          select d.item, min(floor(l.free::numeric * r.qty / d.qty))::int as remaining
+          from draws d join req r on r.item = d.item
+          join $s.quota_products qp on qp.product_id = d.product_id
+          join $s.quotas q on q.id = qp.quota_id and q.session_id = d.session_id
+          join locked l on l.id = q.id
+          group by d.item) x) as remaining,
+       (select coalesce(json_agg(json_build_object('session_id', session_id, 'seat_id', seat_id)), '[]')
+          from seats_locked where status <> 'available') as taken_seats,
+       (select count(*)::int from seat_req) - (select count(*)::int from seats_locked) as unknown_seats,
+       -- Overdue holds still counted on these quotas (worth a sweep before saying "sold out").
+       (not (select ok from verdict)) and exists (
+         select 1 from $s.holds h join $s.hold_quotas hq on hq.hold_id = h.id
+         where h.status = 'active' and h.expires_at <= now() and hq.quota_id in (select quota_id from need)) as overdue
+`
+
+/** Ends holds (given ids, or every overdue one) and gives their capacity, seats and claims back. */
+const END_HOLDS_SQL = (selection: string) => `
+with ended as (
+  update $s.holds h set status = ?, ended_at = now()
+  where h.id in (${selection}) and h.status = 'active'
+  returning h.id
+),
+back as (
+  select hq.quota_id, sum(hq.quantity)::int as qty from $s.hold_quotas hq join ended e on e.id = hq.hold_id group by hq.quota_id
+),
+locked as (
+  select q.id from $s.quotas q where q.id in (select quota_id from back) order by q.id for update
+),
+returned as (
+  update $s.quotas q set held = q.held - b.qty, updated_at = now()
+  from back b where q.id = b.quota_id and exists (select 1 from locked)
+),
+seats as (
+  update $s.session_seats set status = 'available', hold_id = null where hold_id in (select id from ended)
+),
+claims as (
+  delete from $s.real_name_claims where hold_id in (select id from ended)
+)
+select count(*)::int as ended from ended
+`
+
+const RELEASE_SQL = END_HOLDS_SQL('?::uuid')
+const EXPIRE_SQL = END_HOLDS_SQL(
+  `select id from $s.holds where status = 'active' and expires_at <= now() order by expires_at limit 1000 for update skip locked`
+)
+
+const CONSUME_SQL = `
+with consumed as (
+  update $s.holds h set status = 'consumed', ended_at = now()
+  where h.id = ?::uuid and h.status = 'active' and h.expires_at > now()
+  returning h.id
+),
+moved as (
+  select hq.quota_id, hq.quantity from $s.hold_quotas hq join consumed c on c.id = hq.hold_id
+),
+locked as (
+  select q.id from $s.quotas q where q.id in (select quota_id from moved) order by q.id for update
+),
+sold as (
+  update $s.quotas q set held = q.held - m.quantity, sold = q.sold + m.quantity, updated_at = now()
+  from moved m where q.id = m.quota_id and exists (select 1 from locked)
+),
+seats as (
+  update $s.session_seats set status = 'sold' where hold_id in (select id from consumed)
+)
+select count(*)::int as consumed from consumed
+`
+
+const DEADLOCK = '40P01'
+const CHECK_VIOLATION = '23514'
+const UNIQUE_VIOLATION = '23505'
+
+/**
+ * Retries a statement that PostgreSQL aborted without it being wrong:
+ * - a deadlock (e.g. an expiry sweep against a hold);
+ * - a CHECK violation computed from a stale row. Under READ COMMITTED an UPDATE builds the new row
+ *   from its snapshot's version and checks constraints BEFORE it notices a concurrent commit and
+ *   re-evaluates against the latest version; the locked, re-checked path would have been fine. A
+ *   fresh snapshot settles it; a real violation (a bug) still surfaces after the last attempt.
+ */
+async function withStatementRetry<T>(work: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work()
+    } catch (error: any) {
+      const retriable = error?.code === DEADLOCK || error?.code === CHECK_VIOLATION
+      if (!retriable || attempt >= attempts) throw error
+    }
+  }
+}
+
+export class SoldOutError extends AppError {
+  constructor(message: string, meta: Record<string, unknown>, field = 'items') {
+    super(message, { status: 409, code: 'E_SOLD_OUT', field, meta })
+  }
+}
+
+export default class InventoryService {
+  /** Reserves capacity (and seats, and real-name claims) for `minutes`; all or nothing. */
+  static async hold(tenant: Tenantish, request: HoldRequest, attempt = 1): Promise<Hold> {
+    const id = crypto.randomUUID()
+    const items = request.items.map((item, index) => ({ item: index, product_id: item.productId, session_id: item.sessionId, qty: item.quantity }))
+    const seats = (request.seats ?? []).map((seat) => ({ session_id: seat.sessionId, seat_id: seat.seatId }))
+    const claims = (request.claims ?? []).map((claim) => ({ item: claim.item, id_hash: claim.idHash }))
+    const minutes = request.minutes ?? DEFAULT_HOLD_MINUTES
+
+    let row: any
+    try {
+      ;[row] = await withStatementRetry(() =>
+        runTenantStatement(tenant, HOLD_SQL, [
+          JSON.stringify(items),
+          JSON.stringify(seats),
+          id, request.visitorId ?? null, request.channel ?? 'visitor', minutes,
+          id, id, id, id,
+          JSON.stringify(claims),
+        ])
+      )
+    } catch (error: any) {
+      if (error?.code === UNIQUE_VIOLATION && /real_name_claims/.test(error.message)) {
+        throw new AppError('This ID number already has a ticket for this session or day', {
+          status: 409,
+          code: 'E_ID_ALREADY_BOOKED',
+          field: 'holders',
+        })
+      }
+      throw error
+    }
+    if (row.ok) return { id, expiresAt: new Date(row.expires_at) }
+
+    if (row.unsellable.length) {
+      const index = row.unsellable[0]
+      throw new AppError('This ticket is not on sale for this session (closed, past, outside its sale window or over the order limit)', {
+        status: 422,
+        code: 'E_NOT_ON_SALE',
+        field: `items.${index}`,
+      })
+    }
+    if (row.unknown_seats > 0) {
+      throw new AppError('Some of these seats do not exist in this session', { status: 422, code: 'E_UNKNOWN_SEAT', field: 'seats' })
+    }
+    if (row.taken_seats.length) {
+      throw new SoldOutError('Some of these seats were just taken; please choose others', { takenSeats: row.taken_seats.map((s: any) => s.seat_id) }, 'seats')
+    }
+    // Capacity ran out, but overdue holds still count on it: sweep them and try once more.
+    if (attempt === 1 && row.overdue && (await InventoryService.expire(tenant)) > 0) return InventoryService.hold(tenant, request, 2)
+    throw new SoldOutError('Sold out: not enough places left', { remaining: row.remaining })
+  }
+
+  /** Ends an active hold early; false if it was not active (already ended or unknown). */
+  static async release(tenant: Tenantish, holdId: string): Promise<boolean> {
+    const [row] = await withStatementRetry(() => runTenantStatement<{ ended: number }>(tenant, RELEASE_SQL, ['released', holdId]))
+    return row.ended > 0
+  }
+
+  /** Ends every overdue hold of the tenant (at most 1,000 per call); returns how many. */
+  static async expire(tenant: Tenantish): Promise<number> {
+    const [row] = await withStatementRetry(() => runTenantStatement<{ ended: number }>(tenant, EXPIRE_SQL, ['expired']))
+    return row.ended
+  }
+
+  /** Turns an active, unexpired hold into sold capacity (its order was paid); false otherwise. */
+  static async consume(tenant: Tenantish, holdId: string): Promise<boolean> {
+    const [row] = await withStatementRetry(() => runTenantStatement<{ consumed: number }>(tenant, CONSUME_SQL, [holdId]))
+    return row.consumed > 0
+  }
+}

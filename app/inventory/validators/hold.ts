@@ -1,0 +1,38 @@
+import vine from '@vinejs/vine'
+import { isValidMainlandId } from '#inventory/services/real_name'
+
+const id = () => vine.number().withoutDecimals().positive()
+
+const mainlandId = vine.createRule((value, _options, field) => {
+  if (typeof value === 'string' && !isValidMainlandId(value)) {
+    field.report('Enter a valid mainland ID number (18 characters, check digit included)', 'idNumber', field)
+  }
+})
+
+export const holdValidator = vine.create({
+  items: vine
+    .array(vine.object({ productId: id(), sessionId: id(), quantity: vine.number().withoutDecimals().min(1).max(100) }))
+    .minLength(1)
+    .maxLength(20),
+  seats: vine.array(vine.object({ sessionId: id(), seatId: id() })).maxLength(100).optional(),
+  /** Real-name holders; `item` is the index of the item they hold a ticket of. */
+  holders: vine
+    .array(
+      vine.object({
+        item: vine.number().withoutDecimals().min(0),
+        name: vine.string().trim().minLength(1).maxLength(40),
+        idNumber: vine.string().trim().use(mainlandId()),
+      })
+    )
+    .maxLength(100)
+    .optional(),
+})
+
+export const availabilityValidator = vine.create({
+  from: vine.date({ formats: ['YYYY-MM-DD'] }),
+  to: vine.date({ formats: ['YYYY-MM-DD'] }).afterOrSameAs('from'),
+})
+
+export const sessionsOfDayValidator = vine.create({
+  date: vine.date({ formats: ['YYYY-MM-DD'] }),
+})
