@@ -158,9 +158,10 @@ async function main() {
     const state = (
       await db.query(
         `select q.capacity, q.held, q.sold,
-                (select count(*) from "${sale.schema}".holds h join "${sale.schema}".hold_quotas hq on hq.hold_id = h.id where hq.quota_id = q.id)::int as holds,
-                extract(epoch from (select max(h.created_at) - min(h.created_at) from "${sale.schema}".holds h join "${sale.schema}".hold_quotas hq on hq.hold_id = h.id where hq.quota_id = q.id)) as span
-         from "${sale.schema}".quotas q where q.id = $1`,
+                count(h.id)::int as holds, extract(epoch from max(h.created_at) - min(h.created_at)) as span
+         from "${sale.schema}".quotas q
+         left join "${sale.schema}".holds h on h.quotas @> jsonb_build_array(jsonb_build_object('quota_id', q.id))
+         where q.id = $1 group by q.id`,
         [sale.saleQuota]
       )
     ).rows[0]

@@ -75,14 +75,14 @@ export async function seedSale(tenant: Tenant, options: SaleOptions = {}) {
 export async function quotaState(tenant: Tenant, quotaId: number) {
   return runInTenant(tenant, async (trx) => {
     const quota = await trx.from('quotas').where('id', quotaId).firstOrFail()
-    const [active] = await trx
-      .from('hold_quotas as hq')
-      .join('holds as h', 'h.id', 'hq.hold_id')
-      .where('hq.quota_id', quotaId)
-      .select(
-        trx.raw("coalesce(sum(hq.quantity) filter (where h.status = 'active'), 0)::int as active"),
-        trx.raw("coalesce(sum(hq.quantity) filter (where h.status = 'consumed'), 0)::int as consumed")
+    const [active] = (
+      await trx.rawQuery(
+        `select coalesce(sum((t->>'quantity')::int) filter (where h.status = 'active'), 0)::int as active,
+                coalesce(sum((t->>'quantity')::int) filter (where h.status = 'consumed'), 0)::int as consumed
+         from holds h cross join jsonb_array_elements(h.quotas) t where (t->>'quota_id')::bigint = ?`,
+        [quotaId]
       )
+    ).rows
     return { capacity: quota.capacity, held: quota.held, sold: quota.sold, activeHeld: active.active, consumed: active.consumed }
   })
 }

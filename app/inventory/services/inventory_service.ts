@@ -96,16 +96,12 @@ taken as (
   returning q.id, n.qty
 ),
 hold as (
-  insert into $s.holds (id, visitor_id, channel, expires_at)
-  select ?::uuid, ?::bigint, ?, now() + make_interval(mins => ?::int) where (select ok from verdict)
+  insert into $s.holds (id, visitor_id, channel, expires_at, items, quotas)
+  select ?::uuid, ?::bigint, ?, now() + make_interval(mins => ?::int),
+         (select jsonb_agg(jsonb_build_object('product_id', product_id, 'session_id', session_id, 'quantity', qty) order by item) from req),
+         (select coalesce(jsonb_agg(jsonb_build_object('quota_id', id, 'quantity', qty)), '[]') from taken)
+  where (select ok from verdict)
   returning id, expires_at
-),
-hold_items as (
-  insert into $s.hold_items (hold_id, product_id, session_id, quantity)
-  select ?::uuid, product_id, session_id, qty from req where (select ok from verdict)
-),
-hold_quotas as (
-  insert into $s.hold_quotas (hold_id, quota_id, quantity) select ?::uuid, id, qty from taken
 ),
 seats as (
   update $s.session_seats ss set status = 'held', hold_id = ?::uuid
@@ -141,8 +137,39 @@ select (select ok from verdict) as ok,
        (select count(*)::int from seat_req) - (select count(*)::int from seats_locked) as unknown_seats,
        -- Overdue holds still counted on these quotas (worth a sweep before saying "sold out").
        (not (select ok from verdict)) and exists (
-         select 1 from $s.holds h join $s.hold_quotas hq on hq.hold_id = h.id
-         where h.status = 'active' and h.expires_at <= now() and hq.quota_id in (select quota_id from need)) as overdue
+         select 1 from $s.holds h cross join jsonb_array_elements(h.quotas) t
+         where h.status = 'active' and h.expires_at <= now() and (t->>'quota_id')::bigint in (select quota_id from need)) as overdue
+`
+
+/*
+ * The flash-sale shape (one item of a product with one quota in that session, no seats, no
+ * real-name claims): one conditional update of the quota row plus the hold's insert, the sale
+ * checks as plain joins. Anything else, and any refusal, goes through HOLD_SQL, which also says
+ * precisely why a hold cannot be made.
+ */
+const SIMPLE_HOLD_SQL = `
+with target as (
+  select q.id as quota_id from $s.quota_products qp
+  join $s.quotas q on q.id = qp.quota_id and q.session_id = ?::bigint
+  join $s.products p on p.id = qp.product_id
+  join $s.sessions s on s.id = q.session_id
+  where qp.product_id = ?::bigint and p.status = 'on_sale' and s.status = 'open'
+    and (p.sale_starts_at is null or now() >= p.sale_starts_at) and (p.sale_ends_at is null or now() < p.sale_ends_at)
+    and now() < case when s.kind = 'performance' then s.starts_at else s.ends_at end
+    and ?::int between p.min_per_order and p.max_per_order and p.id_limit_scope = 'none'
+    and not exists (select 1 from $s.package_parts pp where pp.package_id = p.id)
+),
+taken as (
+  update $s.quotas q set held = q.held + ?::int, updated_at = now()
+  where q.id = (select quota_id from target) and (select count(*) from target) = 1 and q.capacity - q.held - q.sold >= ?::int
+  returning q.id
+)
+insert into $s.holds (id, visitor_id, channel, expires_at, items, quotas)
+select ?::uuid, ?::bigint, ?, now() + make_interval(mins => ?::int),
+       jsonb_build_array(jsonb_build_object('product_id', ?::bigint, 'session_id', ?::bigint, 'quantity', ?::int)),
+       jsonb_build_array(jsonb_build_object('quota_id', id, 'quantity', ?::int))
+from taken
+returning expires_at
 `
 
 /** Ends holds (given ids, or every overdue one) and gives their capacity, seats and claims back. */
@@ -150,10 +177,11 @@ const END_HOLDS_SQL = (selection: string) => `
 with ended as (
   update $s.holds h set status = ?, ended_at = now()
   where h.id in (${selection}) and h.status = 'active'
-  returning h.id
+  returning h.id, h.quotas
 ),
 back as (
-  select hq.quota_id, sum(hq.quantity)::int as qty from $s.hold_quotas hq join ended e on e.id = hq.hold_id group by hq.quota_id
+  select (t->>'quota_id')::bigint as quota_id, sum((t->>'quantity')::int)::int as qty
+  from ended e cross join jsonb_array_elements(e.quotas) t group by 1
 ),
 locked as (
   select q.id from $s.quotas q where q.id in (select quota_id from back) order by q.id for update
@@ -180,10 +208,10 @@ const CONSUME_SQL = `
 with consumed as (
   update $s.holds h set status = 'consumed', ended_at = now()
   where h.id = ?::uuid and h.status = 'active' and h.expires_at > now()
-  returning h.id
+  returning h.id, h.quotas
 ),
 moved as (
-  select hq.quota_id, hq.quantity from $s.hold_quotas hq join consumed c on c.id = hq.hold_id
+  select (t->>'quota_id')::bigint as quota_id, (t->>'quantity')::int as quantity from consumed c cross join jsonb_array_elements(c.quotas) t
 ),
 locked as (
   select q.id from $s.quotas q where q.id in (select quota_id from moved) order by q.id for update
@@ -231,10 +259,22 @@ export default class InventoryService {
   /** Reserves capacity (and seats, and real-name claims) for `minutes`; all or nothing. */
   static async hold(tenant: Tenantish, request: HoldRequest, attempt = 1): Promise<Hold> {
     const id = crypto.randomUUID()
+    const minutes = request.minutes ?? DEFAULT_HOLD_MINUTES
+    if (request.items.length === 1 && !request.seats?.length && !request.claims?.length) {
+      const [item] = request.items
+      const [held] = await withStatementRetry(() =>
+        runTenantStatement<{ expires_at: Date }>(
+          tenant,
+          SIMPLE_HOLD_SQL,
+          [item.sessionId, item.productId, item.quantity, item.quantity, item.quantity, id, request.visitorId ?? null, request.channel ?? 'visitor', minutes, item.productId, item.sessionId, item.quantity, item.quantity],
+          'inventory_simple_hold'
+        )
+      )
+      if (held) return { id, expiresAt: new Date(held.expires_at) }
+    }
     const items = request.items.map((item, index) => ({ item: index, product_id: item.productId, session_id: item.sessionId, qty: item.quantity }))
     const seats = (request.seats ?? []).map((seat) => ({ session_id: seat.sessionId, seat_id: seat.seatId }))
     const claims = (request.claims ?? []).map((claim) => ({ item: claim.item, id_hash: claim.idHash }))
-    const minutes = request.minutes ?? DEFAULT_HOLD_MINUTES
 
     let row: any
     try {
@@ -243,9 +283,9 @@ export default class InventoryService {
           JSON.stringify(items),
           JSON.stringify(seats),
           id, request.visitorId ?? null, request.channel ?? 'visitor', minutes,
-          id, id, id, id,
+          id, id,
           JSON.stringify(claims),
-        ])
+        ], 'inventory_hold')
       )
     } catch (error: any) {
       if (error?.code === UNIQUE_VIOLATION && /real_name_claims/.test(error.message)) {
@@ -280,19 +320,19 @@ export default class InventoryService {
 
   /** Ends an active hold early; false if it was not active (already ended or unknown). */
   static async release(tenant: Tenantish, holdId: string): Promise<boolean> {
-    const [row] = await withStatementRetry(() => runTenantStatement<{ ended: number }>(tenant, RELEASE_SQL, ['released', holdId]))
+    const [row] = await withStatementRetry(() => runTenantStatement<{ ended: number }>(tenant, RELEASE_SQL, ['released', holdId], 'inventory_release'))
     return row.ended > 0
   }
 
   /** Ends every overdue hold of the tenant (at most 1,000 per call); returns how many. */
   static async expire(tenant: Tenantish): Promise<number> {
-    const [row] = await withStatementRetry(() => runTenantStatement<{ ended: number }>(tenant, EXPIRE_SQL, ['expired']))
+    const [row] = await withStatementRetry(() => runTenantStatement<{ ended: number }>(tenant, EXPIRE_SQL, ['expired'], 'inventory_expire'))
     return row.ended
   }
 
   /** Turns an active, unexpired hold into sold capacity (its order was paid); false otherwise. */
   static async consume(tenant: Tenantish, holdId: string): Promise<boolean> {
-    const [row] = await withStatementRetry(() => runTenantStatement<{ consumed: number }>(tenant, CONSUME_SQL, [holdId]))
+    const [row] = await withStatementRetry(() => runTenantStatement<{ consumed: number }>(tenant, CONSUME_SQL, [holdId], 'inventory_consume'))
     return row.consumed > 0
   }
 }
