@@ -152,8 +152,9 @@ export default class SeatMapService {
   }
 
   /** A session's seats for visitors, in one query; null when there is no such open session. */
-  sessionSeats(sessionId: number) {
-    return runInTenant(this.tenant, async (trx) => {
+  /** Seats of an open session; inside the caller's tenant transaction when given one. */
+  sessionSeats(sessionId: number, within?: TenantTransaction) {
+    const read = async (trx: TenantTransaction) => {
       // From the session outwards, so a session without seats still answers (with no seats).
       const { rows } = await trx.rawQuery(
         `select seats.id, seats.section, seats.row_label, seats.seat_label, seats.x, seats.y, seats.accessible, session_seats.status
@@ -177,7 +178,8 @@ export default class SeatMapService {
           accessible: row.accessible as boolean,
           status: row.status === 'available' ? 'available' : 'unavailable',
         }))
-    })
+    }
+    return within ? read(within) : runInTenant(this.tenant, read)
   }
 
   /**

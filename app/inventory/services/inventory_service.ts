@@ -9,8 +9,13 @@
  *   expire   (job, and lazily when a request finds a session sold out)  same as release
  *   consume  (an order is paid)   held -= n, sold += n, seats 'sold', claims kept
  */
+import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { AppError } from '#core/app_error'
 import { runTenantStatement } from '#inventory/services/tenant_sql'
+import { bestAvailable } from '#inventory/services/best_available'
+import SeatMapService from '#catalog/services/seat_map_service'
+import type Tenant from '#tenancy/models/tenant'
+import { runInTenant } from '#tenancy/services/tenant_database'
 
 export const DEFAULT_HOLD_MINUTES = 15
 
@@ -29,6 +34,8 @@ export interface HoldRequest {
   visitorId?: number | null
   channel?: string
   minutes?: number
+  /** Run inside this transaction (e.g. one that locked the visitor to enforce booking limits). */
+  client?: QueryClientContract
 }
 
 export interface Hold {
@@ -36,10 +43,7 @@ export interface Hold {
   expiresAt: Date
 }
 
-interface Tenantish {
-  id: number
-  schemaName: string
-}
+type Tenantish = Tenant
 
 const HOLD_SQL = `
 with req as (
@@ -58,6 +62,9 @@ need as (
   join $s.quotas q on q.id = qp.quota_id and q.session_id = d.session_id
   group by q.id
 ),
+seat_req as (
+  select * from jsonb_to_recordset(?::jsonb) as s(session_id bigint, seat_id bigint)
+),
 unsellable as (
   select coalesce(array_agg(r.item order by r.item), '{}') as items from req r
   left join $s.products p on p.id = r.product_id
@@ -67,6 +74,10 @@ unsellable as (
      or (p.sale_ends_at is not null and now() >= p.sale_ends_at)
      or now() >= case when s.kind = 'performance' then s.starts_at else s.ends_at end
      or r.qty < p.min_per_order or r.qty > p.max_per_order
+     -- Reserved seating: exactly one chosen seat per ticket of the session.
+     or (p.seating = 'reserved' and (select count(*) from seat_req sr where sr.session_id = r.session_id) <> (
+           select sum(r2.qty) from req r2 join $s.products p2 on p2.id = r2.product_id
+           where p2.seating = 'reserved' and r2.session_id = r.session_id))
      or not exists (
        select 1 from $s.quota_products qp join $s.quotas q on q.id = qp.quota_id
        where qp.product_id = r.product_id and q.session_id = r.session_id)
@@ -75,9 +86,6 @@ locked as (
   select q.id, q.capacity - q.held - q.sold as free
   from $s.quotas q where q.id in (select quota_id from need)
   order by q.id for update
-),
-seat_req as (
-  select * from jsonb_to_recordset(?::jsonb) as s(session_id bigint, seat_id bigint)
 ),
 seats_locked as (
   select ss.session_id, ss.seat_id, ss.status from $s.session_seats ss
@@ -156,7 +164,7 @@ with target as (
   where qp.product_id = ?::bigint and p.status = 'on_sale' and s.status = 'open'
     and (p.sale_starts_at is null or now() >= p.sale_starts_at) and (p.sale_ends_at is null or now() < p.sale_ends_at)
     and now() < case when s.kind = 'performance' then s.starts_at else s.ends_at end
-    and ?::int between p.min_per_order and p.max_per_order and p.id_limit_scope = 'none'
+    and ?::int between p.min_per_order and p.max_per_order and p.id_limit_scope = 'none' and p.seating = 'general'
     and not exists (select 1 from $s.package_parts pp where pp.package_id = p.id)
 ),
 taken as (
@@ -255,6 +263,20 @@ export class SoldOutError extends AppError {
   }
 }
 
+/**
+ * One best-available choice per session at a time in this process, queued in memory, so waiting
+ * buyers do not each hold a pooled connection while another one chooses; the advisory lock taken
+ * inside orders the processes among themselves.
+ */
+const seatChoiceQueues = new Map<string, Promise<unknown>>()
+function inSeatChoiceQueue<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const previous = seatChoiceQueues.get(key) ?? Promise.resolve()
+  const next = previous.catch(() => {}).then(work)
+  seatChoiceQueues.set(key, next)
+  next.finally(() => seatChoiceQueues.get(key) === next && seatChoiceQueues.delete(key)).catch(() => {})
+  return next
+}
+
 export default class InventoryService {
   /** Reserves capacity (and seats, and real-name claims) for `minutes`; all or nothing. */
   static async hold(tenant: Tenantish, request: HoldRequest, attempt = 1): Promise<Hold> {
@@ -267,7 +289,8 @@ export default class InventoryService {
           tenant,
           SIMPLE_HOLD_SQL,
           [item.sessionId, item.productId, item.quantity, item.quantity, item.quantity, id, request.visitorId ?? null, request.channel ?? 'visitor', minutes, item.productId, item.sessionId, item.quantity, item.quantity],
-          'inventory_simple_hold'
+          'inventory_simple_hold',
+          request.client
         )
       )
       if (held) return { id, expiresAt: new Date(held.expires_at) }
@@ -285,7 +308,7 @@ export default class InventoryService {
           id, request.visitorId ?? null, request.channel ?? 'visitor', minutes,
           id, id,
           JSON.stringify(claims),
-        ], 'inventory_hold')
+        ], 'inventory_hold', request.client)
       )
     } catch (error: any) {
       if (error?.code === UNIQUE_VIOLATION && /real_name_claims/.test(error.message)) {
@@ -316,6 +339,38 @@ export default class InventoryService {
     // Capacity ran out, but overdue holds still count on it: sweep them and try once more.
     if (attempt === 1 && row.overdue && (await InventoryService.expire(tenant)) > 0) return InventoryService.hold(tenant, request, 2)
     throw new SoldOutError('Sold out: not enough places left', { remaining: row.remaining })
+  }
+
+  /**
+   * Holds the best seats still free together (or the fewest-row split) for a reserved session.
+   * Best-available buyers of one session take turns (an advisory lock for the length of their
+   * transaction), so each chooses from what the previous one left instead of all colliding on the
+   * same "best" seats; a buyer who picked seats by hand may still take them first, and then the
+   * choice is made again.
+   */
+  static async holdBestAvailable(tenant: Tenantish, request: HoldRequest, choice: { sessionId: number; accessible?: boolean }) {
+    const count = request.items.filter((item) => item.sessionId === choice.sessionId).reduce((sum, item) => sum + item.quantity, 0)
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      try {
+        const key = `best-seats:${tenant.schemaName}:${choice.sessionId}`
+        return await inSeatChoiceQueue(key, () => runInTenant(tenant, async (trx) => {
+          await trx.rawQuery('select pg_advisory_xact_lock(hashtext(?))', [key])
+          // Read in the same transaction: a second pooled connection per waiting buyer would starve the pool.
+          const seats = await SeatMapService.for(tenant).sessionSeats(choice.sessionId, trx)
+          const chosen = bestAvailable(seats.map((seat) => ({ ...seat, available: seat.status === 'available' })), count, { accessible: choice.accessible })
+          if (!chosen) {
+            const left = seats.filter((seat) => seat.status === 'available').length
+            throw new SoldOutError(`Only ${left} seats are left for this session`, { remaining: left }, 'bestAvailable')
+          }
+          const seatRequest = chosen.map((seat) => ({ sessionId: choice.sessionId, seatId: seat.id }))
+          const hold = await InventoryService.hold(tenant, { ...request, seats: seatRequest, client: trx })
+          return { ...hold, seats: chosen.map(({ id, section, row, label }) => ({ id, section, row, label })) }
+        }))
+      } catch (error) {
+        if (!(error instanceof SoldOutError) || error.field !== 'seats') throw error
+      }
+    }
+    throw new SoldOutError('Seats are selling fast and the best ones were just taken; please try again', {}, 'bestAvailable')
   }
 
   /** Ends an active hold early; false if it was not active (already ended or unknown). */

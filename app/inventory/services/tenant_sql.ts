@@ -7,18 +7,22 @@
  * plan the large hold statement again on every call (planning cost more than running it).
  */
 import db from '@adonisjs/lucid/services/db'
+import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { assertSchemaName } from '#tenancy/services/tenant_database'
 
-/** Replaces `$s.` in `sql` with the tenant's quoted schema and runs it (prepared, when named). */
+/**
+ * Replaces `$s.` in `sql` with the tenant's quoted schema and runs it (prepared, when named), on
+ * the pool or, when given, inside the caller's transaction.
+ */
 export async function runTenantStatement<Row = Record<string, unknown>>(
   tenant: { schemaName: string },
   sql: string,
   bindings: unknown[] = [],
-  name?: string
+  name?: string,
+  client?: QueryClientContract
 ): Promise<Row[]> {
   const schema = assertSchemaName(tenant.schemaName)
-  const query = db
-    .connection()
+  const query = (client ?? db.connection())
     .getWriteClient()
     .raw(sql.replaceAll('$s.', `"${schema}".`), bindings as any[])
   if (name) query.options({ name: `${name}_${schema}` })

@@ -15,6 +15,8 @@ export const holdValidator = vine.create({
     .minLength(1)
     .maxLength(20),
   seats: vine.array(vine.object({ sessionId: id(), seatId: id() })).maxLength(100).optional(),
+  /** Let the venue choose: the best seats available for the items of this session. */
+  bestAvailable: vine.object({ sessionId: id(), accessible: vine.boolean().optional() }).optional(),
   /** Real-name holders; `item` is the index of the item they hold a ticket of. */
   holders: vine
     .array(

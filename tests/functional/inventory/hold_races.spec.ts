@@ -104,3 +104,38 @@ test.group('Holds under concurrency', () => {
     ;(await client.post(`/t/${tenant.slug}/api/holds`).header('accept', 'application/json').json(body)).assertStatus(201)
   })
 })
+
+test.group('Best available seats', () => {
+  test('30 parties of two race for a 50-seat hall: 25 get two seats side by side, none shared', async ({ client, assert }) => {
+    const { tenant } = await createTenant()
+    const sale = await seedSale(tenant, { kind: 'performance', hall: { rows: 5, seatsPerRow: 10 }, quotas: [{ capacity: 50 }] })
+    const responses = await buyers(client, tenant.slug, 30, () => ({
+      items: [{ productId: sale.products[0].id, sessionId: sale.session.id, quantity: 2 }],
+      bestAvailable: { sessionId: sale.session.id },
+    }))
+    const won = responses.filter((r) => r.status() === 201)
+    assert.equal(won.length, 25)
+    const seats = won.flatMap((r) => r.body().hold.seats)
+    assert.equal(new Set(seats.map((s: { id: number }) => s.id)).size, 50)
+    for (const response of won) {
+      const [a, b] = response.body().hold.seats
+      assert.equal(a.row, b.row, 'a party sits in one row')
+      assert.equal(Math.abs(Number(a.label) - Number(b.label)), 1, 'side by side')
+    }
+    const refused = responses.find((r) => r.status() === 409)!.body().errors[0]
+    assert.equal(refused.code, 'E_SOLD_OUT')
+    assert.equal((await quotaState(tenant, sale.quotas[0].id)).held, 50)
+  })
+
+  test('a reserved-seating ticket needs one seat per ticket', async ({ client, assert }) => {
+    const { tenant } = await createTenant()
+    const sale = await seedSale(tenant, { kind: 'performance', hall: { rows: 1, seatsPerRow: 4 }, quotas: [{ capacity: 4 }] })
+    const item = { productId: sale.products[0].id, sessionId: sale.session.id, quantity: 2 }
+    for (const seats of [[], [sale.seatIds[0]]]) {
+      const response = await client.post(`/t/${tenant.slug}/api/holds`).json({ items: [item], seats: seats.map((seatId) => ({ sessionId: sale.session.id, seatId })) })
+      response.assertStatus(422)
+      assert.equal(response.body().errors[0].code, 'E_NOT_ON_SALE')
+    }
+    assert.equal((await quotaState(tenant, sale.quotas[0].id)).held, 0)
+  })
+})
