@@ -1,4 +1,6 @@
 import Tenant from '#tenancy/models/tenant'
+import Product from '#catalog/models/product'
+import { runInTenant } from '#tenancy/services/tenant_database'
 import { platformUrl, venueUrls } from '#tenancy/services/venue_urls'
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '#platform/services/demo_venues'
 
@@ -19,9 +21,18 @@ export async function printDemoBanner(timing: { embeddedDatabase: boolean; datab
     lines.push(`${venue.name} [${venue.venueType}, ${venue.status}]`)
     lines.push(`  visitor pages  ${urls.visitor}`)
     lines.push(`  console        ${urls.console}`)
+    lines.push(`  on sale        ${await onSale(venue)}`)
     lines.push(`  staff          owner@ admin@ boxoffice@ gate@ finance@${venue.slug}.demo / ${DEMO_PASSWORD}`)
     lines.push('')
   }
   lines.push('Stop with Ctrl+C.')
   console.log(lines.join('\n'))
+}
+
+/** "3 products: A, B, C": what a visitor can book, naming the first few. */
+async function onSale(venue: Tenant) {
+  const products = await runInTenant(venue, (trx) => Product.query({ client: trx }).where('status', 'on_sale').orderBy('id').select('name'))
+  if (!products.length) return 'no products yet'
+  const names = products.slice(0, 3).map((product) => product.name)
+  return `${products.length} product${products.length === 1 ? '' : 's'}: ${names.join(', ')}${products.length > 3 ? ', …' : ''}`
 }

@@ -1,7 +1,7 @@
 /*
  * The demo: three venues (a scenic area with timed entry, a theatre with reserved seats, a
- * museum with free timed reservations), their staff with known passwords, and platform staff.
- * Idempotent: what exists is left alone.
+ * museum with free timed reservations), their staff with known passwords, what each sells
+ * (demo_catalog), and platform staff. Idempotent: what exists is left alone.
  */
 import { DateTime } from 'luxon'
 import app from '@adonisjs/core/services/app'
@@ -15,6 +15,7 @@ import PlatformUser from '#identity/models/platform_user'
 import authorization from '#identity/authz/authorization_service'
 import { twoFactor } from '#identity/services/two_factor'
 import { auditLog } from '#identity/audit/audit_log'
+import { seedDemoCatalog } from '#platform/services/demo_catalog'
 
 export const DEMO_PASSWORD = 'Tessera-demo-2026'
 /** Fixed so the demo's two-factor login can be set up once in an authenticator app. */
@@ -66,6 +67,7 @@ export async function seedDemo(): Promise<{ accounts: DemoAccount[]; venues: Ten
         await auditLog.tenant(trx, { action: 'staff.created', subjectType: 'staff', subjectId: staff.id, after: { ...staff.serialize(), roles: member.roles }, actor: { type: 'system', label: 'demo:seed' } })
       }
     })
+    await seedDemoCatalog(tenant)
   }
 
   await authorization.seedPlatform()
