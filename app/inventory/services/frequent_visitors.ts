@@ -1,0 +1,73 @@
+/*
+ * A visitor's real-name holders (常用游客): the people they book tickets for. The ID number is
+ * stored encrypted beside its keyed hash (real_name.ts), which finds duplicates without decrypting;
+ * nothing here returns it in clear. An account keeps at most the venue's maxHoldersPerAccount
+ * holders, also when additions race: each one locks the visitor's row first.
+ */
+import encryption from '@adonisjs/core/services/encryption'
+import { AppError, invalid, notFound } from '#core/app_error'
+import { auditLog } from '#identity/audit/audit_log'
+import FrequentVisitor from '#inventory/models/frequent_visitor'
+import { lockVisitor, readBookingRules } from '#inventory/services/booking_policy'
+import { idNumberHash } from '#inventory/services/real_name'
+import type { NewFrequentVisitor } from '#inventory/validators/frequent_visitor'
+import { runInTenant } from '#tenancy/services/tenant_database'
+import type Tenant from '#tenancy/models/tenant'
+
+export default class FrequentVisitors {
+  constructor(readonly tenant: Tenant) {}
+
+  static for(tenant: Tenant) {
+    return new FrequentVisitors(tenant)
+  }
+
+  list(visitorId: number) {
+    return runInTenant(this.tenant, async (trx) => {
+      const holders = await FrequentVisitor.query({ client: trx }).where('visitor_id', visitorId).orderBy('id')
+      return holders.map((holder) => holder.serialize())
+    })
+  }
+
+  add(visitorId: number, input: NewFrequentVisitor) {
+    const hash = idNumberHash(this.tenant.id, input.idNumber)
+    return runInTenant(this.tenant, async (trx) => {
+      await lockVisitor(trx, visitorId)
+      const holders = await FrequentVisitor.query({ client: trx }).where('visitor_id', visitorId).select('id_number_hash')
+      if (holders.some((holder) => holder.idNumberHash === hash)) {
+        throw invalid('idNumber', 'This ID number is already one of your holders', 'E_HOLDER_EXISTS')
+      }
+      const { maxHoldersPerAccount } = await readBookingRules(this.tenant, trx)
+      if (holders.length >= maxHoldersPerAccount) {
+        throw new AppError(`An account can keep at most ${maxHoldersPerAccount} holders: remove one to add another`, {
+          status: 409,
+          code: 'E_HOLDER_LIMIT',
+          meta: { limit: maxHoldersPerAccount },
+        })
+      }
+      const holder = await FrequentVisitor.create(
+        {
+          visitorId,
+          name: input.name,
+          idType: input.idType ?? 'mainland_id',
+          idNumberEncrypted: encryption.encrypt(input.idNumber),
+          idNumberHash: hash,
+        },
+        { client: trx }
+      )
+      const after = holder.serialize()
+      await auditLog.tenant(trx, { action: 'frequent_visitor.created', subjectType: 'frequent_visitor', subjectId: holder.id, after })
+      return after
+    })
+  }
+
+  /** Another visitor's holder is "not found", like a missing one. */
+  remove(visitorId: number, id: number) {
+    return runInTenant(this.tenant, async (trx) => {
+      const holder = await FrequentVisitor.query({ client: trx }).where('id', id).where('visitor_id', visitorId).first()
+      if (!holder) throw notFound('No such holder', 'E_HOLDER_NOT_FOUND')
+      const before = holder.serialize()
+      await holder.delete()
+      await auditLog.tenant(trx, { action: 'frequent_visitor.deleted', subjectType: 'frequent_visitor', subjectId: id, before })
+    })
+  }
+}

@@ -1,0 +1,18 @@
+import vine from '@vinejs/vine'
+import type { Infer } from '@vinejs/vine/types'
+import { recordId, wholeNumber } from '#catalog/validators/site'
+
+/** PUT: the venue's whole set of booking rules; null turns a limit off. */
+export const bookingRulesValidator = vine.create({
+  maxHoldersPerAccount: wholeNumber(1),
+  maxBookingsPer30Days: wholeNumber(1).nullable(),
+  noShowLimit: wholeNumber(1).nullable(),
+  noShowBlockDays: wholeNumber(1),
+})
+
+/** A no-show staff record by hand (check-in records them itself). */
+export const noShowValidator = vine.create({
+  sessionId: recordId(),
+})
+
+export type BookingRules = Infer<typeof bookingRulesValidator>
