@@ -1,8 +1,10 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { notFound } from '#core/app_error'
+import { invalid, notFound } from '#core/app_error'
 import InventoryService from '#inventory/services/inventory_service'
+import BookingPolicy from '#inventory/services/booking_policy'
 import { idNumberHash } from '#inventory/services/real_name'
 import { holdValidator } from '#inventory/validators/hold'
+import { isStatelessRequest } from '#core/middleware/stateful_middleware'
 
 /**
  * Visitor holds: capacity reserved while the visitor checks out. A hold's id is an unguessable
@@ -12,13 +14,17 @@ export default class HoldsController {
   async store(ctx: HttpContext) {
     const input = await ctx.request.validateUsing(holdValidator)
     const tenant = ctx.tenant!
-    const visitor = (await ctx.auth.use('visitor').check()) ? ctx.auth.use('visitor').user : undefined
-    const hold = await InventoryService.hold(tenant, {
+    // A cookie-less call has no session: it is an anonymous buyer.
+    const visitor = !isStatelessRequest(ctx) && (await ctx.auth.use('visitor').check()) ? ctx.auth.use('visitor').user : undefined
+    const request = {
       items: input.items,
       seats: input.seats,
       claims: input.holders?.map((holder) => ({ item: holder.item, idHash: idNumberHash(tenant.id, holder.idNumber) })),
       visitorId: visitor?.id ?? null,
-    })
+    }
+    if (input.bestAvailable && input.seats?.length) throw invalid('bestAvailable', 'Choose seats or ask for the best available, not both')
+    const policy = BookingPolicy.for(tenant)
+    const hold = input.bestAvailable ? await policy.holdBestAvailable(request, input.bestAvailable) : await policy.hold(request)
     return ctx.response.created({ hold })
   }
 

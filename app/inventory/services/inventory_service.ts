@@ -15,7 +15,7 @@ import { runTenantStatement } from '#inventory/services/tenant_sql'
 import { bestAvailable } from '#inventory/services/best_available'
 import SeatMapService from '#catalog/services/seat_map_service'
 import type Tenant from '#tenancy/models/tenant'
-import { runInTenant } from '#tenancy/services/tenant_database'
+import { runInTenant, type TenantTransaction } from '#tenancy/services/tenant_database'
 
 export const DEFAULT_HOLD_MINUTES = 15
 
@@ -246,10 +246,16 @@ const UNIQUE_VIOLATION = '23505'
  *   re-evaluates against the latest version; the locked, re-checked path would have been fine. A
  *   fresh snapshot settles it; a real violation (a bug) still surfaces after the last attempt.
  */
-async function withStatementRetry<T>(work: () => Promise<T>, attempts = 4): Promise<T> {
+async function withStatementRetry<T>(
+  work: (client?: QueryClientContract) => Promise<T>,
+  client?: QueryClientContract,
+  attempts = 4
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await work()
+      // Inside a caller's transaction each attempt gets a savepoint: a failed statement aborts
+      // the transaction, and only rolling back to the savepoint lets the next attempt run.
+      return client ? await client.transaction((savepoint) => work(savepoint)) : await work()
     } catch (error: any) {
       const retriable = error?.code === DEADLOCK || error?.code === CHECK_VIOLATION
       if (!retriable || attempt >= attempts) throw error
@@ -284,14 +290,15 @@ export default class InventoryService {
     const minutes = request.minutes ?? DEFAULT_HOLD_MINUTES
     if (request.items.length === 1 && !request.seats?.length && !request.claims?.length) {
       const [item] = request.items
-      const [held] = await withStatementRetry(() =>
+      const [held] = await withStatementRetry((client) =>
         runTenantStatement<{ expires_at: Date }>(
           tenant,
           SIMPLE_HOLD_SQL,
           [item.sessionId, item.productId, item.quantity, item.quantity, item.quantity, id, request.visitorId ?? null, request.channel ?? 'visitor', minutes, item.productId, item.sessionId, item.quantity, item.quantity],
           'inventory_simple_hold',
-          request.client
-        )
+          client
+        ),
+        request.client
       )
       if (held) return { id, expiresAt: new Date(held.expires_at) }
     }
@@ -301,14 +308,15 @@ export default class InventoryService {
 
     let row: any
     try {
-      ;[row] = await withStatementRetry(() =>
+      ;[row] = await withStatementRetry((client) =>
         runTenantStatement(tenant, HOLD_SQL, [
           JSON.stringify(items),
           JSON.stringify(seats),
           id, request.visitorId ?? null, request.channel ?? 'visitor', minutes,
           id, id,
           JSON.stringify(claims),
-        ], 'inventory_hold', request.client)
+        ], 'inventory_hold', client),
+        request.client
       )
     } catch (error: any) {
       if (error?.code === UNIQUE_VIOLATION && /real_name_claims/.test(error.message)) {
@@ -337,7 +345,8 @@ export default class InventoryService {
       throw new SoldOutError('Some of these seats were just taken; please choose others', { takenSeats: row.taken_seats.map((s: any) => s.seat_id) }, 'seats')
     }
     // Capacity ran out, but overdue holds still count on it: sweep them and try once more.
-    if (attempt === 1 && row.overdue && (await InventoryService.expire(tenant)) > 0) return InventoryService.hold(tenant, request, 2)
+    // (On the caller's transaction, if any: it already holds these quota rows' locks.)
+    if (attempt === 1 && row.overdue && (await InventoryService.expire(tenant, request.client)) > 0) return InventoryService.hold(tenant, request, 2)
     throw new SoldOutError('Sold out: not enough places left', { remaining: row.remaining })
   }
 
@@ -350,22 +359,28 @@ export default class InventoryService {
    */
   static async holdBestAvailable(tenant: Tenantish, request: HoldRequest, choice: { sessionId: number; accessible?: boolean }) {
     const count = request.items.filter((item) => item.sessionId === choice.sessionId).reduce((sum, item) => sum + item.quantity, 0)
+    const key = `best-seats:${tenant.schemaName}:${choice.sessionId}`
+    const choose = async (trx: TenantTransaction) => {
+      await trx.rawQuery('select pg_advisory_xact_lock(hashtext(?))', [key])
+      // Read in the same transaction: a second pooled connection per waiting buyer would starve the pool.
+      const seats = await SeatMapService.for(tenant).sessionSeats(choice.sessionId, trx)
+      const chosen = bestAvailable(seats.map((seat) => ({ ...seat, available: seat.status === 'available' })), count, { accessible: choice.accessible })
+      if (!chosen) {
+        const left = seats.filter((seat) => seat.status === 'available').length
+        throw new SoldOutError(`Only ${left} seats are left for this session`, { remaining: left }, 'bestAvailable')
+      }
+      const seatRequest = chosen.map((seat) => ({ sessionId: choice.sessionId, seatId: seat.id }))
+      const hold = await InventoryService.hold(tenant, { ...request, seats: seatRequest, client: trx })
+      return { ...hold, seats: chosen.map(({ id, section, row, label }) => ({ id, section, row, label })) }
+    }
     for (let attempt = 1; attempt <= 3; attempt++) {
       try {
-        const key = `best-seats:${tenant.schemaName}:${choice.sessionId}`
-        return await inSeatChoiceQueue(key, () => runInTenant(tenant, async (trx) => {
-          await trx.rawQuery('select pg_advisory_xact_lock(hashtext(?))', [key])
-          // Read in the same transaction: a second pooled connection per waiting buyer would starve the pool.
-          const seats = await SeatMapService.for(tenant).sessionSeats(choice.sessionId, trx)
-          const chosen = bestAvailable(seats.map((seat) => ({ ...seat, available: seat.status === 'available' })), count, { accessible: choice.accessible })
-          if (!chosen) {
-            const left = seats.filter((seat) => seat.status === 'available').length
-            throw new SoldOutError(`Only ${left} seats are left for this session`, { remaining: left }, 'bestAvailable')
-          }
-          const seatRequest = chosen.map((seat) => ({ sessionId: choice.sessionId, seatId: seat.id }))
-          const hold = await InventoryService.hold(tenant, { ...request, seats: seatRequest, client: trx })
-          return { ...hold, seats: chosen.map(({ id, section, row, label }) => ({ id, section, row, label })) }
-        }))
+        // A caller's transaction (booking limits) already holds a connection: choose in it, on a
+        // savepoint so a lost race can be retried; otherwise queue, then open one.
+        const within = request.client as TenantTransaction | undefined
+        return within
+          ? await within.transaction((savepoint) => choose(Object.assign(savepoint, { tenantSchema: within.tenantSchema })))
+          : await inSeatChoiceQueue(key, () => runInTenant(tenant, choose))
       } catch (error) {
         if (!(error instanceof SoldOutError) || error.field !== 'seats') throw error
       }
@@ -380,8 +395,11 @@ export default class InventoryService {
   }
 
   /** Ends every overdue hold of the tenant (at most 1,000 per call); returns how many. */
-  static async expire(tenant: Tenantish): Promise<number> {
-    const [row] = await withStatementRetry(() => runTenantStatement<{ ended: number }>(tenant, EXPIRE_SQL, ['expired'], 'inventory_expire'))
+  static async expire(tenant: Tenantish, within?: QueryClientContract): Promise<number> {
+    const [row] = await withStatementRetry(
+      (client) => runTenantStatement<{ ended: number }>(tenant, EXPIRE_SQL, ['expired'], 'inventory_expire', client),
+      within
+    )
     return row.ended
   }
 

@@ -1,13 +1,7 @@
 import vine from '@vinejs/vine'
-import { isValidMainlandId } from '#inventory/services/real_name'
+import { mainlandIdNumber } from '#inventory/validators/frequent_visitor'
 
 const id = () => vine.number().withoutDecimals().positive()
-
-const mainlandId = vine.createRule((value, _options, field) => {
-  if (typeof value === 'string' && !isValidMainlandId(value)) {
-    field.report('Enter a valid mainland ID number (18 characters, check digit included)', 'idNumber', field)
-  }
-})
 
 export const holdValidator = vine.create({
   items: vine
@@ -23,7 +17,7 @@ export const holdValidator = vine.create({
       vine.object({
         item: vine.number().withoutDecimals().min(0),
         name: vine.string().trim().minLength(1).maxLength(40),
-        idNumber: vine.string().trim().use(mainlandId()),
+        idNumber: mainlandIdNumber(),
       })
     )
     .maxLength(100)
