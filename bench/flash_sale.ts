@@ -13,14 +13,11 @@
  * 5. Prints holds/s (successful holds over the time it took to sell them), p50/p99 latency,
  *    non-2xx/409 errors, the oversell count (must be 0) and the ratio to the baseline.
  */
-import { spawn } from 'node:child_process'
-import { createServer } from 'node:net'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
 // @ts-expect-error autocannon ships no types
 import autocannon from 'autocannon'
-import { APP_ROOT } from '#core/ignite'
-import { ensureDatabaseServer } from '#core/database_server'
+import { POOL, startBenchApp, type BenchApp } from './support.js'
 
 const { values: args } = parseArgs({
   options: {
@@ -32,54 +29,9 @@ const { values: args } = parseArgs({
 const PLACES = Number(args.places)
 const CONNECTIONS = Number(args.connections)
 const SECONDS = Number(args.seconds)
-const POOL = 10
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
-}
-
-async function recreateDatabase(url: string) {
-  const admin = new pg.Client({ connectionString: url.replace(/\/[^/]*$/, '/postgres') })
-  await admin.connect()
-  await admin.query('drop database if exists tessera_bench with (force)')
-  await admin.query('create database tessera_bench')
-  await admin.end()
-}
-
-async function startApp(databaseUrl: string, port: number) {
-  const child = spawn(process.execPath, ['--import=@poppinss/ts-exec', 'start/server.ts'], {
-    cwd: new URL('.', APP_ROOT).pathname,
-    env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', APP_KEY: 'bench-key-bench-key-bench-key-32', DB_POOL_MAX: String(POOL) },
-    // The app's own log would drown the figures; failures show up as non-2xx counts below.
-    stdio: 'ignore',
-  })
-  const base = `http://127.0.0.1:${port}`
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`${base}/health`)).status) return { child, base }
-    } catch {}
-    await new Promise((resolve) => setTimeout(resolve, 200))
-  }
-  child.kill()
-  throw new Error('The app did not start')
-}
-
-async function seed(db: pg.Client, base: string) {
-  // Platform and tenant schemas are migrated by running ace against the bench database.
-  const signup = await fetch(`${base}/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'accept': 'application/json' },
-    body: JSON.stringify({ venueName: 'Flash Sale Arena', venueType: 'theatre', slug: 'flash-sale', contactName: 'Bench', contactPhone: '13800138000', email: 'bench@flash.test', password: 'Bench-pass-12345' }),
-  })
-  if (signup.status !== 201) throw new Error(`sign-up failed: ${signup.status} ${await signup.text()}`)
-  const schema = `tenant_${((await signup.json()) as { tenant: { id: number } }).tenant.id}`
-  const one = async (sql: string, params: unknown[] = []) => (await db.query(sql.replaceAll('$s.', `"${schema}".`), params)).rows[0]
+async function seed(app: BenchApp) {
+  const { schema, one } = await app.venue('flash-sale')
   const site = await one(`insert into $s.sites (name, created_at, updated_at) values ('Arena', now(), now()) returning id`)
   const product = await one(
     `insert into $s.products (site_id, name, kind, base_price, status, created_at, updated_at) values ($1, 'Standing', 'adult', 38000, 'on_sale', now(), now()) returning id`,
@@ -121,25 +73,10 @@ async function baseline(databaseUrl: string, schema: string, quotaId: number) {
 }
 
 async function main() {
-  const started = await ensureDatabaseServer(APP_ROOT, 'tessera')
-  const configured = process.env.DATABASE_URL ?? `postgres://${process.env.PGUSER ?? 'postgres'}@${process.env.PGHOST ?? '127.0.0.1'}:${process.env.PGPORT ?? 5432}/postgres`
-  await recreateDatabase(configured)
-  const databaseUrl = configured.replace(/\/[^/]*$/, '/tessera_bench')
-
-  // Migrate the platform schema with ace, then start the server.
-  await new Promise<void>((resolve, reject) => {
-    const ace = spawn(process.execPath, ['ace', 'migration:run', '--force'], {
-      cwd: new URL('.', APP_ROOT).pathname,
-      env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'error' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    })
-    ace.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`migration:run exited ${code}`))))
-  })
-  const { child, base } = await startApp(databaseUrl, await freePort())
-  const db = new pg.Client({ connectionString: databaseUrl })
-  await db.connect()
+  const app = await startBenchApp()
+  const { base, databaseUrl, db } = app
   try {
-    const sale = await seed(db, base)
+    const sale = await seed(app)
     const ceiling = await baseline(databaseUrl, sale.schema, sale.baselineQuota)
 
     const result = await autocannon({
@@ -171,7 +108,7 @@ async function main() {
     console.log(
       [
         '',
-        `flash sale: ${PLACES} places, ${CONNECTIONS} connections, ${SECONDS} s at most (${started.embedded ? 'embedded' : 'configured'} PostgreSQL, pool ${POOL})`,
+        `flash sale: ${PLACES} places, ${CONNECTIONS} connections, ${SECONDS} s at most (${app.embedded ? 'embedded' : 'configured'} PostgreSQL, pool ${POOL})`,
         `  PostgreSQL ceiling (raw pg, one hot row): ${ceiling.perSecond.toFixed(0)} holds/s`,
         `  through HTTP:                             ${holdsPerSecond.toFixed(0)} holds/s  = ${(holdsPerSecond / ceiling.perSecond).toFixed(2)} × ceiling`,
         `  latency (all responses): p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms; requests ${result.requests.total}`,
@@ -183,9 +120,7 @@ async function main() {
     )
     if (oversold > 0 || created !== state.holds) process.exitCode = 1
   } finally {
-    await db.end()
-    child.kill('SIGTERM')
-    await started.stop()
+    await app.stop()
   }
 }
 
