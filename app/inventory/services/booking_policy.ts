@@ -33,7 +33,8 @@ const cachedRules = new Map<string, { rules: BookingRules; until: number }>()
 
 const RULES_SQL = `
 select max_holders_per_account as "maxHoldersPerAccount", max_bookings_per_30_days as "maxBookingsPer30Days",
-       no_show_limit as "noShowLimit", no_show_block_days as "noShowBlockDays", updated_at as "updatedAt"
+       no_show_limit as "noShowLimit", no_show_block_days as "noShowBlockDays",
+       real_name_retention_days as "realNameRetentionDays", updated_at as "updatedAt"
 from $s.booking_rules`
 
 /** Bookings that can still be used or were: an overdue active hold can no longer be consumed. */
@@ -85,6 +86,7 @@ export default class BookingPolicy {
         max_bookings_per_30_days: rules.maxBookingsPer30Days,
         no_show_limit: rules.noShowLimit,
         no_show_block_days: rules.noShowBlockDays,
+        real_name_retention_days: rules.realNameRetentionDays,
         updated_at: new Date(),
       })
       const changed = await readBookingRules(this.tenant, trx)

@@ -8,6 +8,8 @@ export const bookingRulesValidator = vine.create({
   maxBookingsPer30Days: wholeNumber(1).nullable(),
   noShowLimit: wholeNumber(1).nullable(),
   noShowBlockDays: wholeNumber(1),
+  /** Days after a session ends before its real-name data is deleted. */
+  realNameRetentionDays: wholeNumber(1),
 })
 
 /** A no-show staff record by hand (check-in records them itself). */
