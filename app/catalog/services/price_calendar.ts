@@ -156,17 +156,20 @@ export class PriceCalendar {
   }
 }
 
-function ruleTerms(rule: PriceRule): PriceRuleTerms {
+/** A stored rule's terms with local YYYY-MM-DD dates, as the validators spell them. */
+export function priceRuleFields(rule: PriceRule): PriceRuleFields {
   return {
-    id: rule.id,
     sessionId: rule.sessionId,
     dateFrom: rule.dateFrom?.toISODate() ?? null,
     dateTo: rule.dateTo?.toISODate() ?? null,
     dayKind: rule.dayKind,
     price: rule.price,
     memberPrice: rule.memberPrice,
-    createdAt: rule.createdAt.toMillis(),
   }
+}
+
+function ruleTerms(rule: PriceRule): PriceRuleTerms {
+  return { ...priceRuleFields(rule), id: rule.id, createdAt: rule.createdAt.toMillis() }
 }
 
 /**

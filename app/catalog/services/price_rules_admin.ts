@@ -13,7 +13,7 @@ import Session from '#catalog/models/session'
 import { auditLog } from '#identity/audit/audit_log'
 import { runInTenant, type TenantTransaction } from '#tenancy/services/tenant_database'
 import type Tenant from '#tenancy/models/tenant'
-import type { PriceRuleFields } from '#catalog/services/price_calendar'
+import { priceRuleFields as fieldsOf, type PriceRuleFields } from '#catalog/services/price_calendar'
 
 
 export type NewPriceRule = Partial<PriceRuleFields> & Pick<PriceRuleFields, 'price'>
@@ -55,18 +55,6 @@ async function ruleAttributes(trx: TenantTransaction, productId: number, fields:
     ...fields,
     dateFrom: fields.dateFrom === null ? null : DateTime.fromISO(fields.dateFrom),
     dateTo: fields.dateTo === null ? null : DateTime.fromISO(fields.dateTo),
-  }
-}
-
-/** The fields of `rule` as the validators and ruleAttributes spell them. */
-function fieldsOf(rule: PriceRule): PriceRuleFields {
-  return {
-    sessionId: rule.sessionId,
-    dateFrom: rule.dateFrom?.toISODate() ?? null,
-    dateTo: rule.dateTo?.toISODate() ?? null,
-    dayKind: rule.dayKind,
-    price: rule.price,
-    memberPrice: rule.memberPrice,
   }
 }
 

@@ -4,27 +4,16 @@
  * by one sweep only (SKIP LOCKED). Holds are also swept lazily when a buyer finds a session full.
  */
 import logger from '@adonisjs/core/services/logger'
-import Tenant from '#tenancy/models/tenant'
 import InventoryService from '#inventory/services/inventory_service'
+import { eachTenant } from '#tenancy/services/each_tenant'
 
 export async function sweepExpiredHolds(concurrency = 4) {
-  const tenants = await Tenant.query().where('status', 'active').orderBy('id')
-  let next = 0
-  let expired = 0
-  const worker = async () => {
-    while (next < tenants.length) {
-      const tenant = tenants[next++]
-      try {
-        // Await first: `expired += await …` would read `expired` before the await (a lost update).
-        const count = await InventoryService.expire(tenant)
-        expired += count
-      } catch (error) {
-        logger.error({ err: error, tenant: tenant.slug }, 'sweeping expired holds failed for this venue')
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: concurrency }, worker))
-  return { tenants: tenants.length, expired }
+  const outcomes = await eachTenant((tenant) => InventoryService.expire(tenant), {
+    concurrency,
+    status: 'active',
+    onOutcome: ({ tenant, error }) => error && logger.error({ err: error, tenant: tenant.slug }, 'sweeping expired holds failed for this venue'),
+  })
+  return { tenants: outcomes.length, expired: outcomes.reduce((sum, outcome) => sum + (outcome.result ?? 0), 0) }
 }
 
 /** Sweeps every `intervalMs` until the returned stop function is called; runs never overlap. */

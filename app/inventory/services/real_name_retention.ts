@@ -4,7 +4,8 @@
  * retention period ago. (Claims of released or expired holds go at once, with the hold.)
  */
 import logger from '@adonisjs/core/services/logger'
-import Tenant from '#tenancy/models/tenant'
+import type Tenant from '#tenancy/models/tenant'
+import { eachTenant } from '#tenancy/services/each_tenant'
 import { runTenantStatement } from '#inventory/services/tenant_sql'
 
 const PURGE_SQL = `
@@ -23,21 +24,9 @@ export async function purgeRealNameData(tenant: Tenant): Promise<number> {
 
 /** Every venue (a few at a time); returns how many claims were deleted. */
 export async function purgeAllRealNameData(concurrency = 4) {
-  const tenants = await Tenant.query().orderBy('id')
-  let next = 0
-  let purged = 0
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < tenants.length) {
-        const tenant = tenants[next++]
-        try {
-          const count = await purgeRealNameData(tenant)
-          purged += count
-        } catch (error) {
-          logger.error({ err: error, tenant: tenant.slug }, 'real-name purge failed for this venue')
-        }
-      }
-    })
-  )
-  return { tenants: tenants.length, purged }
+  const outcomes = await eachTenant(purgeRealNameData, {
+    concurrency,
+    onOutcome: ({ tenant, error }) => error && logger.error({ err: error, tenant: tenant.slug }, 'real-name purge failed for this venue'),
+  })
+  return { tenants: outcomes.length, purged: outcomes.reduce((sum, outcome) => sum + (outcome.result ?? 0), 0) }
 }

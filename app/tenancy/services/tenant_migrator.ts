@@ -8,7 +8,8 @@ import { readdir } from 'node:fs/promises'
 import { pathToFileURL } from 'node:url'
 import app from '@adonisjs/core/services/app'
 import type { BaseSchema } from '@adonisjs/lucid/schema'
-import Tenant from '#tenancy/models/tenant'
+import type Tenant from '#tenancy/models/tenant'
+import { eachTenant } from '#tenancy/services/each_tenant'
 import { runInTenant, tenantIdOf, type TenantTransaction } from '#tenancy/services/tenant_database'
 
 type SchemaClass = new (client: TenantTransaction, file: string, dryRun: boolean) => BaseSchema
@@ -82,22 +83,12 @@ export default class TenantMigrator {
     return report
   }
 
-  /**
-   * Migrates every tenant with at most `concurrency` at a time (each holds one pooled
-   * connection). A failing tenant is reported and the others carry on.
-   */
+  /** Migrates every tenant, a few at a time; a failing tenant is reported and the others carry on. */
   async migrateAll(options: { concurrency?: number; onReport?: (report: TenantMigrationReport) => void } = {}) {
-    const tenants = await Tenant.query().orderBy('id')
-    const reports: TenantMigrationReport[] = []
-    let next = 0
-    const worker = async () => {
-      while (next < tenants.length) {
-        const report = await this.migrateTenant(tenants[next++])
-        reports.push(report)
-        options.onReport?.(report)
-      }
-    }
-    await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker))
-    return reports.sort((a, b) => a.tenantId - b.tenantId)
+    const outcomes = await eachTenant((tenant) => this.migrateTenant(tenant), {
+      concurrency: options.concurrency,
+      onOutcome: ({ result }) => result && options.onReport?.(result),
+    })
+    return outcomes.map((outcome) => outcome.result!)
   }
 }

@@ -1,0 +1,37 @@
+/*
+ * Work over every venue, a few at a time (each holds one pooled connection at most): one failing
+ * venue is recorded and does not stop the others.
+ */
+import Tenant from '#tenancy/models/tenant'
+
+export interface TenantOutcome<T> {
+  tenant: Tenant
+  result?: T
+  error?: Error
+}
+
+export async function eachTenant<T>(
+  work: (tenant: Tenant) => Promise<T>,
+  options: { concurrency?: number; status?: Tenant['status']; onOutcome?: (outcome: TenantOutcome<T>) => void } = {}
+): Promise<TenantOutcome<T>[]> {
+  const tenants = await Tenant.query()
+    .if(options.status, (query) => query.where('status', options.status!))
+    .orderBy('id')
+  const outcomes: TenantOutcome<T>[] = []
+  let next = 0
+  const worker = async () => {
+    while (next < tenants.length) {
+      const tenant = tenants[next++]
+      const outcome: TenantOutcome<T> = { tenant }
+      try {
+        outcome.result = await work(tenant)
+      } catch (error) {
+        outcome.error = error as Error
+      }
+      outcomes.push(outcome)
+      options.onOutcome?.(outcome)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker))
+  return outcomes.sort((a, b) => a.tenant.id - b.tenant.id)
+}
