@@ -34,7 +34,7 @@ const cachedRules = new Map<string, { rules: BookingRules; until: number }>()
 const RULES_SQL = `
 select max_holders_per_account as "maxHoldersPerAccount", max_bookings_per_30_days as "maxBookingsPer30Days",
        no_show_limit as "noShowLimit", no_show_block_days as "noShowBlockDays",
-       real_name_retention_days as "realNameRetentionDays", updated_at as "updatedAt"
+       real_name_retention_days as "realNameRetentionDays", hold_minutes as "holdMinutes", updated_at as "updatedAt"
 from $s.booking_rules`
 
 /** Bookings that can still be used or were: an overdue active hold can no longer be consumed. */
@@ -87,6 +87,7 @@ export default class BookingPolicy {
         no_show_limit: rules.noShowLimit,
         no_show_block_days: rules.noShowBlockDays,
         real_name_retention_days: rules.realNameRetentionDays,
+        hold_minutes: rules.holdMinutes,
         updated_at: new Date(),
       })
       const changed = await readBookingRules(this.tenant, trx)
@@ -139,8 +140,9 @@ export default class BookingPolicy {
    * in the transaction holding the visitor's lock (request.client), so the hold is committed
    * before the visitor's next hold may count their bookings.
    */
-  async #withinRules<H>(request: Omit<HoldRequest, 'client'>, take: (request: HoldRequest) => Promise<H>): Promise<H> {
+  async #withinRules<H>(asked: Omit<HoldRequest, 'client'>, take: (request: HoldRequest) => Promise<H>): Promise<H> {
     const rules = await this.#currentRules()
+    const request = { ...asked, minutes: rules.holdMinutes }
     const limit = rules.maxBookingsPer30Days
     if (limit === null && rules.noShowLimit === null) return take(request)
 

@@ -65,6 +65,9 @@ need as (
 seat_req as (
   select * from jsonb_to_recordset(?::jsonb) as s(session_id bigint, seat_id bigint)
 ),
+claim_req as (
+  select * from jsonb_to_recordset(?::jsonb) as c(item int, id_hash text)
+),
 unsellable as (
   select coalesce(array_agg(r.item order by r.item), '{}') as items from req r
   left join $s.products p on p.id = r.product_id
@@ -78,6 +81,8 @@ unsellable as (
      or (p.seating = 'reserved' and (select count(*) from seat_req sr where sr.session_id = r.session_id) <> (
            select sum(r2.qty) from req r2 join $s.products p2 on p2.id = r2.product_id
            where p2.seating = 'reserved' and r2.session_id = r.session_id))
+     -- Real-name tickets, and those limited per ID number: one holder per ticket.
+     or ((p.real_name_required or p.id_limit_scope <> 'none') and (select count(*) from claim_req c where c.item = r.item) <> r.qty)
      or not exists (
        select 1 from $s.quota_products qp join $s.quotas q on q.id = qp.quota_id
        where qp.product_id = r.product_id and q.session_id = r.session_id)
@@ -122,7 +127,7 @@ claims as (
            when 'session' then 'session:' || s.id
            else 'day:' || s.site_id || ':' || (s.starts_at at time zone site.timezone)::date
          end, c.id_hash, ?::uuid
-  from jsonb_to_recordset(?::jsonb) as c(item int, id_hash text)
+  from claim_req c
   join req r on r.item = c.item
   join $s.products p on p.id = r.product_id
   join $s.sessions s on s.id = r.session_id
@@ -165,6 +170,7 @@ with target as (
     and (p.sale_starts_at is null or now() >= p.sale_starts_at) and (p.sale_ends_at is null or now() < p.sale_ends_at)
     and now() < case when s.kind = 'performance' then s.starts_at else s.ends_at end
     and ?::int between p.min_per_order and p.max_per_order and p.id_limit_scope = 'none' and p.seating = 'general'
+    and not p.real_name_required
     and not exists (select 1 from $s.package_parts pp where pp.package_id = p.id)
 ),
 taken as (
@@ -312,9 +318,9 @@ export default class InventoryService {
         runTenantStatement(tenant, HOLD_SQL, [
           JSON.stringify(items),
           JSON.stringify(seats),
+          JSON.stringify(claims),
           id, request.visitorId ?? null, request.channel ?? 'visitor', minutes,
           id, id,
-          JSON.stringify(claims),
         ], 'inventory_hold', client),
         request.client
       )
@@ -332,11 +338,14 @@ export default class InventoryService {
 
     if (row.unsellable.length) {
       const index = row.unsellable[0]
-      throw new AppError('This ticket is not on sale for this session (closed, past, outside its sale window or over the order limit)', {
-        status: 422,
-        code: 'E_NOT_ON_SALE',
-        field: `items.${index}`,
-      })
+      throw new AppError(
+        'This ticket cannot be held as asked: it is not on sale for this session (closed, past or outside its sale window), the quantity is outside its order limits, or it needs one seat or one real-name holder per ticket',
+        {
+          status: 422,
+          code: 'E_NOT_ON_SALE',
+          field: `items.${index}`,
+        }
+      )
     }
     if (row.unknown_seats > 0) {
       throw new AppError('Some of these seats do not exist in this session', { status: 422, code: 'E_UNKNOWN_SEAT', field: 'seats' })

@@ -10,6 +10,8 @@ export const bookingRulesValidator = vine.create({
   noShowBlockDays: wholeNumber(1),
   /** Days after a session ends before its real-name data is deleted. */
   realNameRetentionDays: wholeNumber(1),
+  /** How long a visitor's hold keeps its places (5 to 120 minutes). */
+  holdMinutes: wholeNumber(5, 120),
 })
 
 /** A no-show staff record by hand (check-in records them itself). */

@@ -10,7 +10,7 @@ import { seedSale } from '#tests/helpers/catalog'
 import { consoleAgent, createTenant } from '#tests/helpers/tenants'
 import { visitorAgent } from '#tests/helpers/visitors'
 
-const DEFAULT_RULES: BookingRules = { maxHoldersPerAccount: 5, maxBookingsPer30Days: null, noShowLimit: null, noShowBlockDays: 30, realNameRetentionDays: 30 }
+const DEFAULT_RULES: BookingRules = { maxHoldersPerAccount: 5, maxBookingsPer30Days: null, noShowLimit: null, noShowBlockDays: 30, realNameRetentionDays: 30, holdMinutes: 15 }
 
 /** A venue with one session on sale, its owner in the console, and rules set through the console API. */
 async function limitedVenue(client: ApiClient, rules: Partial<BookingRules> = {}) {
@@ -39,7 +39,7 @@ test.group('Booking rules (console)', () => {
     shown.assertStatus(200)
     assert.deepInclude(shown.body().rules, DEFAULT_RULES)
 
-    const rules = { maxHoldersPerAccount: 8, maxBookingsPer30Days: 4, noShowLimit: 3, noShowBlockDays: 60, realNameRetentionDays: 90 }
+    const rules = { maxHoldersPerAccount: 8, maxBookingsPer30Days: 4, noShowLimit: 3, noShowBlockDays: 60, realNameRetentionDays: 90, holdMinutes: 20 }
     const changed = await owner.put('/booking-rules', rules)
     changed.assertStatus(200)
     assert.deepInclude(changed.body().rules, rules)
@@ -67,6 +67,8 @@ test.group('Booking rules (console)', () => {
       [{ noShowBlockDays: null }, 'noShowBlockDays'],
       [{ noShowBlockDays: undefined }, 'noShowBlockDays'],
       [{ realNameRetentionDays: 0 }, 'realNameRetentionDays'],
+      [{ holdMinutes: 2 }, 'holdMinutes'],
+      [{ holdMinutes: 121 }, 'holdMinutes'],
     ]
     for (const [override, field] of cases) {
       const response = await owner.put('/booking-rules', { ...DEFAULT_RULES, ...override })
