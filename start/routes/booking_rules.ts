@@ -4,12 +4,11 @@
  */
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
-import { tenantSurface } from '#start/routes/tenant_surface'
+import { can, consoleApi, tenantSurface } from '#start/routes/tenant_surface'
 
 const FrequentVisitorsController = () => import('#inventory/controllers/frequent_visitors_controller')
 const BookingRulesController = () => import('#inventory/controllers/booking_rules_controller')
 
-const can = (permission: string) => middleware.can({ permission })
 const id = router.matchers.number()
 
 tenantSurface('visitor', '/api', () => {
@@ -22,12 +21,8 @@ tenantSurface('visitor', '/api', () => {
     .use(middleware.auth({ guards: ['visitor'] }))
 })
 
-tenantSurface('console', '/console/api', () => {
-  router
-    .group(() => {
-      router.get('/booking-rules', [BookingRulesController, 'show']).use(can('inventory:read'))
-      router.put('/booking-rules', [BookingRulesController, 'update']).use(can('inventory:write'))
-      router.post('/visitors/:id/no-shows', [BookingRulesController, 'recordNoShow']).where('id', id).use(can('inventory:write'))
-    })
-    .use(middleware.auth({ guards: ['staff', 'staff_api'] }))
+consoleApi(() => {
+  router.get('/booking-rules', [BookingRulesController, 'show']).use(can('inventory:read'))
+  router.put('/booking-rules', [BookingRulesController, 'update']).use(can('inventory:write'))
+  router.post('/visitors/:id/no-shows', [BookingRulesController, 'recordNoShow']).where('id', id).use(can('inventory:write'))
 })

@@ -2,20 +2,14 @@
  * Seat maps: halls' maps in the console, a session's seats for visitors (no sign-in needed).
  */
 import router from '@adonisjs/core/services/router'
-import { middleware } from '#start/kernel'
-import { tenantSurface } from '#start/routes/tenant_surface'
+import { can, consoleApi, tenantSurface } from '#start/routes/tenant_surface'
 
 const SeatMapsController = () => import('#catalog/controllers/seat_maps_controller')
 
-const can = (permission: string) => middleware.can({ permission })
 
-tenantSurface('console', '/console/api', () => {
-  router
-    .group(() => {
-      router.get('/zones/:id/seat-map', [SeatMapsController, 'show']).where('id', router.matchers.number()).use(can('inventory:read'))
-      router.put('/zones/:id/seat-map', [SeatMapsController, 'update']).where('id', router.matchers.number()).use(can('inventory:write'))
-    })
-    .use(middleware.auth({ guards: ['staff', 'staff_api'] }))
+consoleApi(() => {
+  router.get('/zones/:id/seat-map', [SeatMapsController, 'show']).where('id', router.matchers.number()).use(can('inventory:read'))
+  router.put('/zones/:id/seat-map', [SeatMapsController, 'update']).where('id', router.matchers.number()).use(can('inventory:write'))
 })
 
 tenantSurface('visitor', '/api', () => {

@@ -15,3 +15,13 @@ export function tenantSurface(surface: Surface, basePath: string, define: () => 
       .use(middleware.tenant({ surface }))
   }
 }
+
+/** The permission a console route needs; casbin decides (middleware.can). */
+export const can = (permission: string) => middleware.can({ permission })
+
+/** Console API routes (/console/api) for staff signed in by session or by API token. */
+export function consoleApi(define: () => void) {
+  tenantSurface('console', '/console/api', () => {
+    router.group(define).use(middleware.auth({ guards: ['staff', 'staff_api'] }))
+  })
+}

@@ -93,11 +93,6 @@ class AuthorizationService {
     return roles
   }
 
-  async platformRoles(userId: number, client: QueryClientContract = db.connection()): Promise<string[]> {
-    const rows = await client.from(PLATFORM_TABLE).where({ ptype: 'g', v0: platformSubject(userId) }).select('v1')
-    return rows.map((row) => row.v1)
-  }
-
   /** Permission rules of a role in this tenant. */
   async rolePermissions(trx: TenantTransaction, roleKey: string): Promise<string[]> {
     const rows = await trx.from(TENANT_TABLE).where({ ptype: 'p', v0: roleKey }).select('v2', 'v3')

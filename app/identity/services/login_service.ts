@@ -132,15 +132,11 @@ export class LoginService {
     return this.complete(ctx, outcome.account!)
   }
 
-  /** Starts enrolment for a signed-in account; confirmed by `confirmEnrolment`. */
+  /** Starts enrolment for a signed-in account; the code sent to `withCode` confirms it. */
   startEnrolment(ctx: HttpContext, account: Account) {
     const { secret, otpauthUrl } = twoFactor.newSecret(account.email ?? `account-${account.id}`)
     this.#setPending(ctx, account, secret)
     return { secret, otpauthUrl }
-  }
-
-  async confirmEnrolment(ctx: HttpContext, code: string) {
-    return this.withCode(ctx, code)
   }
 
   /** Turns two-factor login off (not allowed where it is required); needs a current code. */
