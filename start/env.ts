@@ -21,4 +21,7 @@ export default await Env.create(new URL('../', import.meta.url), {
   /** true: new venues wait for a platform operator's approval; false: they go live at once. */
   SIGNUP_REQUIRES_APPROVAL: Env.schema.boolean.optional(),
   TENANT_MIGRATION_CONCURRENCY: Env.schema.number.optional(),
+
+  /** The local payment sandbox (development, demo, tests); unset in production: the real gateways. */
+  PAYMENT_SANDBOX_URL: Env.schema.string.optional({ format: 'url', tld: false }),
 })
