@@ -22,6 +22,6 @@ export default await Env.create(new URL('../', import.meta.url), {
   SIGNUP_REQUIRES_APPROVAL: Env.schema.boolean.optional(),
   TENANT_MIGRATION_CONCURRENCY: Env.schema.number.optional(),
 
-  /** The local payment sandbox (development, demo, tests); unset in production: the real gateways. */
-  PAYMENT_SANDBOX_URL: Env.schema.string.optional({ format: 'url', tld: false }),
+  /** The local sandbox of outside parties (payment gateways, WeChat API): development, demo, tests. Unset in production. */
+  SANDBOX_URL: Env.schema.string.optional({ format: 'url', tld: false }),
 })

@@ -11,6 +11,8 @@ import { ensureDatabaseServer } from './database_server.js'
 export type RuntimeKind = 'server' | 'console' | 'test'
 
 export async function prepareRuntime(appRoot: URL, kind: RuntimeKind) {
+  // The venues' clock; the Alipay SDK also stamps its requests in the process time zone.
+  process.env.TZ = 'Asia/Shanghai'
   const nodeEnv = kind === 'test' ? 'test' : (process.env.NODE_ENV as 'development') || 'development'
   if (kind === 'test') process.env.NODE_ENV = 'test'
   if (nodeEnv === 'test' || nodeEnv === 'development') ensureLocalEnvFile(appRoot, nodeEnv)

@@ -1,6 +1,6 @@
 /*
  * Where each channel's gateway is. Production talks to the real gateways; development, the demo
- * and tests set PAYMENT_SANDBOX_URL and talk to the local sandbox, which serves each gateway
+ * and tests set SANDBOX_URL and talk to the local sandbox, which serves each gateway
  * under its own prefix with the same paths as the real one.
  */
 import env from '#start/env'
@@ -33,6 +33,6 @@ export function sandboxGateways(sandboxUrl: string): GatewayUrls {
 }
 
 export function gatewayUrls(): GatewayUrls {
-  const sandbox = env.get('PAYMENT_SANDBOX_URL')
+  const sandbox = env.get('SANDBOX_URL')
   return sandbox ? sandboxGateways(sandbox) : LIVE_GATEWAYS
 }
