@@ -4,10 +4,13 @@
  * where everything is.
  */
 import { prettyPrintError } from '@adonisjs/core'
-import { ignite } from '#core/ignite'
+import { APP_ROOT, ignite } from '#core/ignite'
+import { sandboxDataDir, startLocalSandbox } from '#sandbox/local_sandbox'
 
 try {
   const started = performance.now()
+  // The payment gateways' stand-in, before the app reads SANDBOX_URL.
+  const sandbox = await startLocalSandbox({ dataDir: sandboxDataDir(APP_ROOT), port: Number(process.env.SANDBOX_PORT ?? 3334) })
   const { ignitor, database } = await ignite('server')
   ignitor.tap((app) => {
     app.starting(async () => {
@@ -19,9 +22,10 @@ try {
         await seedDemo()
       }
     })
+    app.terminating(() => sandbox.close())
     app.ready(async () => {
       const { printDemoBanner } = await import('#platform/services/demo_banner')
-      await printDemoBanner({ embeddedDatabase: database.embedded, databaseMs: database.ms, totalMs: Math.round(performance.now() - started) })
+      await printDemoBanner({ embeddedDatabase: database.embedded, databaseMs: database.ms, totalMs: Math.round(performance.now() - started), sandboxUrl: sandbox.url })
     })
   })
   await ignitor.httpServer().start()

@@ -23,6 +23,9 @@ try {
   if (suites.length === 0 || suites.some((arg) => arg === 'browser' || arg.includes('tests/browser'))) ensureBrowserRequirements()
   process.env.HOST = '127.0.0.1'
   process.env.PORT = String(await freePort())
+  // Payment gateways in memory; their retry schedules and refund times a thousand times faster.
+  const { startLocalSandbox } = await import('#sandbox/local_sandbox')
+  const sandbox = await startLocalSandbox({ timeScale: 0.001 })
   const { ignitor } = await ignite('test')
   await ignitor
     .testRunner()
@@ -33,7 +36,7 @@ try {
         ...app.rcFile.tests,
         ...config,
         setup: runnerHooks.setup,
-        teardown: runnerHooks.teardown.concat([() => app.terminate()]),
+        teardown: runnerHooks.teardown.concat([() => app.terminate(), () => sandbox.close()]),
       })
     })
     .run(() => run())

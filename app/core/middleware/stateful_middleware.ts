@@ -12,9 +12,12 @@ import SessionMiddleware from '@adonisjs/session/session_middleware'
 import ShieldMiddleware from '@adonisjs/shield/shield_middleware'
 
 const PUBLIC_VISITOR_API = /^(\/t\/[^/]+)?\/api\/(?!account(\/|$))/
+/** Channels' notifications and gates' requests: signed by the channel or the device, never by a browser. */
+const MACHINE_PATHS = /^(\/t\/[^/]+)?\/(webhooks|device\/api)\//
 
 export function isStatelessRequest(ctx: HttpContext) {
-  return !ctx.request.header('cookie') && PUBLIC_VISITOR_API.test(ctx.request.url())
+  const url = ctx.request.url()
+  return MACHINE_PATHS.test(url) || (!ctx.request.header('cookie') && PUBLIC_VISITOR_API.test(url))
 }
 
 export default class StatefulMiddleware {

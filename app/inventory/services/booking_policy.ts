@@ -34,7 +34,8 @@ const cachedRules = new Map<string, { rules: BookingRules; until: number }>()
 const RULES_SQL = `
 select max_holders_per_account as "maxHoldersPerAccount", max_bookings_per_30_days as "maxBookingsPer30Days",
        no_show_limit as "noShowLimit", no_show_block_days as "noShowBlockDays",
-       real_name_retention_days as "realNameRetentionDays", hold_minutes as "holdMinutes", updated_at as "updatedAt"
+       real_name_retention_days as "realNameRetentionDays", hold_minutes as "holdMinutes",
+       refund_approval as "refundApproval", change_approval as "changeApproval", updated_at as "updatedAt"
 from $s.booking_rules`
 
 /** Bookings that can still be used or were: an overdue active hold can no longer be consumed. */
@@ -49,7 +50,7 @@ select recorded_at + make_interval(days => ?) as "blockedUntil" from $s.visitor_
 where visitor_id = ? and recorded_at > now() - make_interval(days => ?)
 order by recorded_at desc offset ? limit 1`
 
-type StoredRules = BookingRules & { updatedAt: Date }
+type StoredRules = BookingRules & Required<Pick<BookingRules, 'refundApproval' | 'changeApproval'>> & { updatedAt: Date }
 type BestAvailableChoice = Parameters<typeof InventoryService.holdBestAvailable>[2]
 
 /** The venue's booking rules as stored now (in `client`'s transaction when given). */
@@ -88,6 +89,8 @@ export default class BookingPolicy {
         no_show_block_days: rules.noShowBlockDays,
         real_name_retention_days: rules.realNameRetentionDays,
         hold_minutes: rules.holdMinutes,
+        refund_approval: rules.refundApproval ?? before.refundApproval,
+        change_approval: rules.changeApproval ?? before.changeApproval,
         updated_at: new Date(),
       })
       const changed = await readBookingRules(this.tenant, trx)

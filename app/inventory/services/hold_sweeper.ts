@@ -6,6 +6,7 @@
 import logger from '@adonisjs/core/services/logger'
 import InventoryService from '#inventory/services/inventory_service'
 import { eachTenant } from '#tenancy/services/each_tenant'
+import { repeatEvery } from '#core/repeat'
 
 export async function sweepExpiredHolds(concurrency = 4) {
   const outcomes = await eachTenant((tenant) => InventoryService.expire(tenant), {
@@ -18,15 +19,5 @@ export async function sweepExpiredHolds(concurrency = 4) {
 
 /** Sweeps every `intervalMs` until the returned stop function is called; runs never overlap. */
 export function startHoldSweeper(intervalMs = 15_000) {
-  let timer: NodeJS.Timeout | undefined
-  let stopped = false
-  const tick = async () => {
-    await sweepExpiredHolds().catch((error) => logger.error({ err: error }, 'hold sweep failed'))
-    if (!stopped) timer = setTimeout(tick, intervalMs)
-  }
-  timer = setTimeout(tick, intervalMs)
-  return () => {
-    stopped = true
-    clearTimeout(timer)
-  }
+  return repeatEvery(intervalMs, 'hold sweep', sweepExpiredHolds)
 }

@@ -8,6 +8,7 @@
  *   release  (visitor or staff)  held -= n, seats available, claims dropped
  *   expire   (job, and lazily when a request finds a session sold out)  same as release
  *   consume  (an order is paid)   held -= n, sold += n, seats 'sold', claims kept
+ *   giveBack (tickets refunded or changed away)  sold -= n, seats available, their claims dropped
  */
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { AppError } from '#core/app_error'
@@ -36,6 +37,15 @@ export interface HoldRequest {
   minutes?: number
   /** Run inside this transaction (e.g. one that locked the visitor to enforce booking limits). */
   client?: QueryClientContract
+}
+
+export interface SoldTicket {
+  /** The hold the ticket was sold from (its real-name claim is kept under it). */
+  holdId: string
+  productId: number
+  sessionId: number
+  seatId?: number | null
+  idHash?: string | null
 }
 
 export interface Hold {
@@ -240,6 +250,44 @@ seats as (
 select count(*)::int as consumed from consumed
 `
 
+/*
+ * Sold tickets going back on sale (refunded, or moved by a change): each ticket gives back one
+ * place in every quota of its product in its session (and of its package's parts), its seat and
+ * its holder's real-name claim. The quotas are found as the hold found them (quota_products).
+ */
+const GIVE_BACK_SQL = `
+with tickets as (
+  select * from jsonb_to_recordset(?::jsonb) as t(product_id bigint, session_id bigint, seat_id bigint, id_hash text, hold_id uuid)
+),
+draws as (
+  select t.product_id, t.session_id, 1 as qty from tickets t
+  union all
+  select pp.part_id, t.session_id, pp.quantity from tickets t join $s.package_parts pp on pp.package_id = t.product_id
+),
+back as (
+  select q.id as quota_id, sum(d.qty)::int as qty from draws d
+  join $s.quota_products qp on qp.product_id = d.product_id
+  join $s.quotas q on q.id = qp.quota_id and q.session_id = d.session_id
+  group by q.id
+),
+locked as (
+  select q.id from $s.quotas q where q.id in (select quota_id from back) order by q.id for update
+),
+returned as (
+  update $s.quotas q set sold = q.sold - b.qty, updated_at = now()
+  from back b where q.id = b.quota_id and exists (select 1 from locked)
+),
+seats as (
+  update $s.session_seats ss set status = 'available', hold_id = null
+  from tickets t where ss.session_id = t.session_id and ss.seat_id = t.seat_id and ss.status = 'sold'
+),
+claims as (
+  delete from $s.real_name_claims c using tickets t
+  where c.hold_id = t.hold_id and c.id_hash = t.id_hash
+)
+select count(*)::int as tickets from tickets
+`
+
 const DEADLOCK = '40P01'
 const CHECK_VIOLATION = '23514'
 const UNIQUE_VIOLATION = '23505'
@@ -412,9 +460,28 @@ export default class InventoryService {
     return row.ended
   }
 
-  /** Turns an active, unexpired hold into sold capacity (its order was paid); false otherwise. */
-  static async consume(tenant: Tenantish, holdId: string): Promise<boolean> {
-    const [row] = await withStatementRetry(() => runTenantStatement<{ consumed: number }>(tenant, CONSUME_SQL, [holdId], 'inventory_consume'))
+  /**
+   * Turns an active, unexpired hold into sold capacity (its order was paid); false otherwise.
+   * Inside `within` (the order's transaction) both commit together.
+   */
+  static async consume(tenant: Tenantish, holdId: string, within?: QueryClientContract): Promise<boolean> {
+    const [row] = await withStatementRetry(
+      (client) => runTenantStatement<{ consumed: number }>(tenant, CONSUME_SQL, [holdId], 'inventory_consume', client),
+      within
+    )
     return row.consumed > 0
+  }
+
+  /** Puts sold tickets back on sale, in the caller's transaction. */
+  static async giveBack(tenant: Tenantish, tickets: SoldTicket[], within: QueryClientContract): Promise<void> {
+    if (!tickets.length) return
+    const rows = tickets.map((ticket) => ({
+      product_id: ticket.productId,
+      session_id: ticket.sessionId,
+      seat_id: ticket.seatId ?? null,
+      id_hash: ticket.idHash ?? null,
+      hold_id: ticket.holdId,
+    }))
+    await withStatementRetry((client) => runTenantStatement(tenant, GIVE_BACK_SQL, [JSON.stringify(rows)], 'inventory_give_back', client), within)
   }
 }

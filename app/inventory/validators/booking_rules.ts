@@ -12,6 +12,9 @@ export const bookingRulesValidator = vine.create({
   realNameRetentionDays: wholeNumber(1),
   /** How long a visitor's hold keeps its places (5 to 120 minutes). */
   holdMinutes: wholeNumber(5, 120),
+  /** 退改审核: auto, a visitor's refund or change within the rules goes through at once; staff: staff decide each. Kept when left out. */
+  refundApproval: vine.enum(['auto', 'staff'] as const).optional(),
+  changeApproval: vine.enum(['auto', 'staff'] as const).optional(),
 })
 
 /** A no-show staff record by hand (check-in records them itself). */

@@ -5,7 +5,7 @@ import { platformUrl, venueUrls } from '#tenancy/services/venue_urls'
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from '#platform/services/demo_venues'
 
 /** What a newcomer needs after `npm run demo`: every URL and every demo login. */
-export async function printDemoBanner(timing: { embeddedDatabase: boolean; databaseMs: number; totalMs: number }) {
+export async function printDemoBanner(timing: { embeddedDatabase: boolean; databaseMs: number; totalMs: number; sandboxUrl?: string }) {
   const venues = await Tenant.query().orderBy('id')
   const lines = [
     '',
@@ -23,6 +23,10 @@ export async function printDemoBanner(timing: { embeddedDatabase: boolean; datab
     lines.push(`  console        ${urls.console}`)
     lines.push(`  on sale        ${await onSale(venue)}`)
     lines.push(`  staff          owner@ admin@ boxoffice@ gate@ finance@${venue.slug}.demo / ${DEMO_PASSWORD}`)
+    lines.push('')
+  }
+  if (timing.sandboxUrl) {
+    lines.push(`Payment sandbox (WeChat Pay, Alipay, UnionPay)  ${timing.sandboxUrl}  — its cashier page pays, fails or cancels`)
     lines.push('')
   }
   lines.push('Stop with Ctrl+C.')

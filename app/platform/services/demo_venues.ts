@@ -40,6 +40,15 @@ export interface DemoAccount {
   role: string
 }
 
+/** Each venue's merchant accounts at the local payment sandbox, when one runs (npm run demo starts it). */
+async function connectDemoPayments(tenant: Tenant) {
+  if (!process.env.SANDBOX_URL) return
+  const { default: PaymentAccounts } = await import('#payments/services/payment_accounts')
+  if ((await PaymentAccounts.for(tenant).list()).length) return
+  const { connectSandboxMerchants } = await import('#sandbox/sandbox_merchants')
+  await connectSandboxMerchants(tenant)
+}
+
 export async function seedDemo(): Promise<{ accounts: DemoAccount[]; venues: Tenant[] }> {
   const accounts: DemoAccount[] = []
   const provisioner = await app.container.make(TenantProvisioner)
@@ -68,6 +77,7 @@ export async function seedDemo(): Promise<{ accounts: DemoAccount[]; venues: Ten
       }
     })
     await seedDemoCatalog(tenant)
+    await connectDemoPayments(tenant)
   }
 
   await authorization.seedPlatform()

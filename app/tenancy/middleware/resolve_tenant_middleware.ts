@@ -9,7 +9,7 @@ import { AppError, notFound } from '#core/app_error'
 import registry from '#tenancy/services/tenant_registry'
 import type Tenant from '#tenancy/models/tenant'
 
-export type Surface = 'console' | 'visitor' | 'device'
+export type Surface = 'console' | 'visitor' | 'device' | 'webhooks'
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
@@ -28,7 +28,8 @@ export default class ResolveTenantMiddleware {
     }
     if (!tenant) throw notFound('No venue is served at this address', 'E_TENANT_NOT_FOUND')
 
-    if (!tenant.isOpen) {
+    // A channel's news about money already moved is taken whatever the venue's state.
+    if (!tenant.isOpen && options.surface !== 'webhooks') {
       const readOnlyStaff = options.surface === 'console' && SAFE_METHODS.has(ctx.request.method())
       const signingIn = options.surface === 'console' && /\/api\/(login|logout|logout-everywhere|two-factor)$/.test(ctx.request.url())
       if (!readOnlyStaff && !signingIn) {

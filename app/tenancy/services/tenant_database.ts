@@ -42,7 +42,14 @@ export function isTenantTransaction(client: unknown): client is TenantTransactio
   return Boolean(client && typeof (client as TenantTransaction).tenantSchema === 'string')
 }
 
-/** Runs `work` in one transaction bound to the tenant's schema; commits if it returns. */
-export function runInTenant<T>(tenant: { schemaName: string }, work: (trx: TenantTransaction) => Promise<T>): Promise<T> {
-  return db.transaction(async (trx) => work(await bindTransaction(trx, tenant.schemaName)))
+/**
+ * Runs `work` in one transaction bound to the tenant's schema; commits if it returns. A read that
+ * spans several statements and must see one moment asks for `repeatable read`.
+ */
+export function runInTenant<T>(
+  tenant: { schemaName: string },
+  work: (trx: TenantTransaction) => Promise<T>,
+  options: { isolationLevel?: 'repeatable read' } = {}
+): Promise<T> {
+  return db.transaction(async (trx) => work(await bindTransaction(trx, tenant.schemaName)), options)
 }

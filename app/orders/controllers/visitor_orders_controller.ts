@@ -1,0 +1,126 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { invalid, notFound } from '#core/app_error'
+import { isStatelessRequest } from '#core/middleware/stateful_middleware'
+import Checkout, { isOrderAccessToken, orderAccessToken } from '#orders/services/checkout'
+import OrderDirectory from '#orders/services/order_directory'
+import RefundService from '#orders/services/refund_service'
+import ChangeService from '#orders/services/change_service'
+import TicketService from '#tickets/services/ticket_service'
+import type { Actor } from '#orders/services/order_events'
+import PaymentService from '#payments/services/payment_service'
+import {
+  changeAskValidator,
+  changeQuoteValidator,
+  idempotencyKeyValidator,
+  placeOrderValidator,
+  refundAskValidator,
+  refundQuoteValidator,
+  startPaymentValidator,
+} from '#orders/validators/order'
+
+/**
+ * A visitor's orders. An order is theirs if they are signed in as its buyer, or if they hold its
+ * access token (given at checkout, for buyers without an account: header X-Order-Token or ?token=).
+ * Anyone else is told there is no such order.
+ */
+export default class VisitorOrdersController {
+  async store(ctx: HttpContext) {
+    const { key } = await idempotencyKeyValidator.validate({ key: ctx.request.header('idempotency-key') }).catch(() => {
+      throw invalid('Idempotency-Key', 'Send an Idempotency-Key header (8 to 80 letters, digits, - _ : .) so a retried checkout never makes a second order', 'E_IDEMPOTENCY_KEY_REQUIRED')
+    })
+    const input = await ctx.request.validateUsing(placeOrderValidator)
+    const visitor = await this.#visitor(ctx)
+    const actor: Actor = visitor ? { type: 'visitor', id: visitor.id } : { type: 'visitor' }
+    const { order, replayed } = await Checkout.for(ctx.tenant!).place(input, { visitorId: visitor?.id ?? null, idempotencyKey: key, actor })
+    const view = await OrderDirectory.for(ctx.tenant!).view(order, 'visitor')
+    return ctx.response.status(replayed ? 200 : 201).send({ order: view, accessToken: orderAccessToken(ctx.tenant!, order.number) })
+  }
+
+  async index(ctx: HttpContext) {
+    const visitor = ctx.auth.use('visitor').user!
+    return { orders: await OrderDirectory.for(ctx.tenant!).visitorOrders(visitor.id) }
+  }
+
+  async show(ctx: HttpContext) {
+    const order = await this.#order(ctx)
+    return { order: await OrderDirectory.for(ctx.tenant!).view(order, 'visitor') }
+  }
+
+  /** The tickets to show at the gate (codes for the QR; they keep working offline once loaded). */
+  async tickets(ctx: HttpContext) {
+    const order = await this.#order(ctx)
+    return { tickets: await TicketService.for(ctx.tenant!).ofOrder(order) }
+  }
+
+  async cancel(ctx: HttpContext) {
+    const order = await this.#order(ctx)
+    await PaymentService.for(ctx.tenant!).end(order, 'cancelled', await this.#actor(ctx))
+    return { order: await OrderDirectory.for(ctx.tenant!).view(await OrderDirectory.for(ctx.tenant!).find(order.number), 'visitor') }
+  }
+
+  async pay(ctx: HttpContext) {
+    const order = await this.#order(ctx)
+    const input = await ctx.request.validateUsing(startPaymentValidator)
+    const payment = await PaymentService.for(ctx.tenant!).start(order, this.#paymentInput(ctx, order.number, input), await this.#actor(ctx))
+    return ctx.response.created({ payment })
+  }
+
+  async refundQuote(ctx: HttpContext) {
+    const order = await this.#order(ctx)
+    const { ticketIds } = await refundQuoteValidator.validate(ctx.request.qs())
+    return { quote: await RefundService.for(ctx.tenant!).quote(order, { ticketIds }) }
+  }
+
+  async refund(ctx: HttpContext) {
+    const order = await this.#order(ctx)
+    const ask = await ctx.request.validateUsing(refundAskValidator)
+    const refund = await RefundService.for(ctx.tenant!).request(order, ask, await this.#actor(ctx))
+    return ctx.response.created({ refund, order: await OrderDirectory.for(ctx.tenant!).view(await OrderDirectory.for(ctx.tenant!).find(order.number), 'visitor') })
+  }
+
+  async changeQuote(ctx: HttpContext) {
+    const order = await this.#order(ctx)
+    const ask = await changeQuoteValidator.validate(ctx.request.qs())
+    const quote = await ChangeService.for(ctx.tenant!).quote(order, ask)
+    return { quote: { difference: quote.difference, tickets: quote.tickets } }
+  }
+
+  async change(ctx: HttpContext) {
+    const order = await this.#order(ctx)
+    const ask = await ctx.request.validateUsing(changeAskValidator)
+    const change = await ChangeService.for(ctx.tenant!).request(order, ask, await this.#actor(ctx))
+    return ctx.response.created({ change, order: await OrderDirectory.for(ctx.tenant!).view(await OrderDirectory.for(ctx.tenant!).find(order.number), 'visitor') })
+  }
+
+  /** Pays the price difference of a change awaiting payment. */
+  async payChange(ctx: HttpContext) {
+    const order = await this.#order(ctx)
+    const input = await ctx.request.validateUsing(startPaymentValidator)
+    const payment = await PaymentService.for(ctx.tenant!).start(order, this.#paymentInput(ctx, order.number, input), await this.#actor(ctx), Number(ctx.params.id))
+    return ctx.response.created({ payment })
+  }
+
+  #paymentInput(ctx: HttpContext, number: string, input: { channel: 'wechat_pay' | 'alipay' | 'unionpay'; method: string; openid?: string; returnPath?: string }) {
+    const returnUrl = `${ctx.request.protocol()}://${ctx.request.host()}${input.returnPath ?? `${ctx.tenantBasePath}/orders/${number}`}`
+    return { channel: input.channel, method: input.method, openid: input.openid, clientIp: ctx.request.ip(), returnUrl }
+  }
+
+  async #visitor(ctx: HttpContext) {
+    if (isStatelessRequest(ctx)) return undefined
+    return (await ctx.auth.use('visitor').check()) ? ctx.auth.use('visitor').user : undefined
+  }
+
+  async #actor(ctx: HttpContext): Promise<Actor> {
+    const visitor = await this.#visitor(ctx)
+    return visitor ? { type: 'visitor', id: visitor.id } : { type: 'visitor' }
+  }
+
+  async #order(ctx: HttpContext) {
+    const order = await OrderDirectory.for(ctx.tenant!).find(String(ctx.params.number))
+    const token = ctx.request.header('x-order-token') ?? ctx.request.qs().token
+    if (isOrderAccessToken(ctx.tenant!, order.number, token)) return order
+    const visitor = await this.#visitor(ctx)
+    if (visitor && order.visitorId === visitor.id) return order
+    throw notFound('No such order', 'E_ORDER_NOT_FOUND')
+  }
+}

@@ -1,0 +1,240 @@
+/*
+ * Checkout (下单): holds the places (with the venue's booking rules), prices every ticket on the
+ * server from the price calendar, and records the order with its tickets and holders, waiting for
+ * payment until the hold runs out. A free order (all tickets at 0) is issued at once.
+ *
+ * Idempotent by the client's key: the same key with the same request answers the first order
+ * again (even when both arrive at once: the unique key decides, the loser gives its hold back);
+ * the same key with another request is refused.
+ */
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
+import { DateTime } from 'luxon'
+import { AppError, invalid } from '#core/app_error'
+import env from '#start/env'
+import { loadPriceCalendar } from '#catalog/services/price_calendar'
+import Product from '#catalog/models/product'
+import Session from '#catalog/models/session'
+import Site from '#catalog/models/site'
+import BookingPolicy from '#inventory/services/booking_policy'
+import InventoryService, { type Hold } from '#inventory/services/inventory_service'
+import { idNumberHash } from '#inventory/services/real_name'
+import Order from '#orders/models/order'
+import OrderTicket from '#orders/models/order_ticket'
+import { sealHolderId } from '#orders/services/holder_identity'
+import { newOrderNumber } from '#orders/services/order_numbers'
+import { recordOrderEvent, type Actor } from '#orders/services/order_events'
+import { runInTenant, type TenantTransaction } from '#tenancy/services/tenant_database'
+import type Tenant from '#tenancy/models/tenant'
+
+export interface CheckoutHolder {
+  item: number
+  name: string
+  idNumber: string
+  phone?: string
+}
+
+export interface CheckoutInput {
+  items: { productId: number; sessionId: number; quantity: number }[]
+  seats?: { sessionId: number; seatId: number }[]
+  bestAvailable?: { sessionId: number; accessible?: boolean }
+  holders?: CheckoutHolder[]
+  contact: { name?: string; phone: string }
+}
+
+export interface CheckoutOptions {
+  visitorId: number | null
+  idempotencyKey: string
+  salesChannel?: string
+  actor: Actor
+}
+
+const UNIQUE_VIOLATION = '23505'
+
+/**
+ * The bearer secret that lets a buyer without an account see and pay their order: derived from
+ * the app key, the venue and the order number, so it is never stored and can be given again.
+ */
+export function orderAccessToken(tenant: Tenant, number: string): string {
+  return createHmac('sha256', env.get('APP_KEY').release()).update(`order-access:${tenant.id}:${number}`).digest('base64url')
+}
+
+export function isOrderAccessToken(tenant: Tenant, number: string, token: string | undefined | null): boolean {
+  if (!token) return false
+  const expected = Buffer.from(orderAccessToken(tenant, number))
+  const given = Buffer.from(token)
+  return expected.length === given.length && timingSafeEqual(expected, given)
+}
+
+function digestOf(input: CheckoutInput, visitorId: number | null) {
+  return createHash('sha256').update(JSON.stringify({ input, visitorId })).digest('hex')
+}
+
+/** The local date (site's time zone) a session is on: the price calendar's day. */
+function sessionDay(session: Session, site: Site): string {
+  return session.startsAt.setZone(site.timezone).toISODate()!
+}
+
+export default class Checkout {
+  constructor(readonly tenant: Tenant) {}
+
+  static for(tenant: Tenant) {
+    return new Checkout(tenant)
+  }
+
+  async place(input: CheckoutInput, options: CheckoutOptions): Promise<{ order: Order; replayed: boolean }> {
+    const digest = digestOf(input, options.visitorId)
+    const earlier = await this.#byKey(options.idempotencyKey, digest)
+    if (earlier) return { order: earlier, replayed: true }
+
+    this.#checkHolders(input)
+    const request = {
+      items: input.items,
+      seats: input.seats,
+      claims: input.holders?.map((holder) => ({ item: holder.item, idHash: idNumberHash(this.tenant.id, holder.idNumber) })),
+      visitorId: options.visitorId,
+      channel: options.salesChannel ?? 'visitor',
+    }
+    if (input.bestAvailable && input.seats?.length) throw invalid('bestAvailable', 'Choose seats or ask for the best available, not both')
+    const policy = BookingPolicy.for(this.tenant)
+    const hold = input.bestAvailable ? await policy.holdBestAvailable(request, input.bestAvailable) : await policy.hold(request)
+
+    try {
+      const order = await runInTenant(this.tenant, (trx) => this.#record(trx, input, options, hold, digest))
+      return { order, replayed: false }
+    } catch (error: any) {
+      await InventoryService.release(this.tenant, hold.id)
+      if (error?.code === UNIQUE_VIOLATION && /idempotency_key/.test(error.message ?? '')) {
+        const first = await this.#byKey(options.idempotencyKey, digest)
+        if (first) return { order: first, replayed: true }
+      }
+      throw error
+    }
+  }
+
+  async #byKey(key: string, digest: string): Promise<Order | null> {
+    const order = await runInTenant(this.tenant, (trx) => Order.query({ client: trx }).where('idempotency_key', key).first())
+    if (order && order.requestDigest !== digest) {
+      throw new AppError('This Idempotency-Key was already used for a different order request', {
+        status: 422,
+        code: 'E_IDEMPOTENCY_KEY_REUSED',
+        field: 'Idempotency-Key',
+      })
+    }
+    return order
+  }
+
+  /** Holders belong to items that exist, at most one per ticket. */
+  #checkHolders(input: CheckoutInput) {
+    const perItem = new Map<number, number>()
+    for (const [index, holder] of (input.holders ?? []).entries()) {
+      const item = input.items[holder.item]
+      if (!item) throw invalid(`holders.${index}.item`, 'This holder names an item that is not in the order')
+      const count = (perItem.get(holder.item) ?? 0) + 1
+      if (count > item.quantity) throw invalid(`holders.${index}`, 'More holders than tickets for this item')
+      perItem.set(holder.item, count)
+    }
+  }
+
+  async #record(trx: TenantTransaction, input: CheckoutInput, options: CheckoutOptions, hold: Hold, digest: string) {
+    const prices = await this.#prices(trx, input.items)
+    const seats = await this.#heldSeats(trx, hold.id)
+
+    const tickets: Partial<OrderTicket>[] = []
+    for (const [index, item] of input.items.entries()) {
+      const holders = (input.holders ?? []).filter((holder) => holder.item === index)
+      for (let n = 0; n < item.quantity; n++) {
+        const holder = holders[n]
+        tickets.push({
+          productId: item.productId,
+          sessionId: item.sessionId,
+          seatId: prices.reserved.has(item.productId) ? (seats.get(item.sessionId)?.shift() ?? null) : null,
+          holdId: hold.id,
+          price: prices.byItem[index],
+          partySize: prices.partySize.get(item.productId) ?? 1,
+          status: 'reserved',
+          holderName: holder?.name ?? null,
+          holderIdType: holder ? 'id_card' : null,
+          holderPhone: holder?.phone ?? null,
+          ...(holder ? sealHolderId(this.tenant.id, holder.idNumber) : {}),
+        })
+      }
+    }
+    const total = tickets.reduce((sum, ticket) => sum + ticket.price!, 0)
+
+    const order = await Order.create(
+      {
+        number: newOrderNumber(),
+        status: 'pending_payment',
+        visitorId: options.visitorId,
+        salesChannel: options.salesChannel ?? 'visitor',
+        contactName: input.contact.name ?? null,
+        contactPhone: input.contact.phone,
+        totalAmount: total,
+        holdId: hold.id,
+        expiresAt: DateTime.fromJSDate(hold.expiresAt),
+        idempotencyKey: options.idempotencyKey,
+        requestDigest: digest,
+      },
+      { client: trx }
+    )
+    await OrderTicket.createMany(
+      tickets.map((ticket) => ({ ...ticket, orderId: order.id })),
+      { client: trx }
+    )
+    await recordOrderEvent(trx, order, 'placed', options.actor, { totalAmount: total, tickets: tickets.length, holdId: hold.id })
+
+    // Nothing to pay: the order is complete now.
+    if (total === 0) {
+      if (!(await InventoryService.consume(this.tenant, hold.id, trx))) {
+        throw new AppError('The places ran out before the order was complete; please try again', { status: 409, code: 'E_HOLD_EXPIRED' })
+      }
+      await issueOrder(trx, order, options.actor, { free: true })
+    }
+    return order
+  }
+
+  /** Each item's unit price from its product's price calendar on its session's day. */
+  async #prices(trx: TenantTransaction, items: CheckoutInput['items']) {
+    const productIds = [...new Set(items.map((item) => item.productId))]
+    const sessionIds = [...new Set(items.map((item) => item.sessionId))]
+    const products = new Map((await Product.query({ client: trx }).whereIn('id', productIds)).map((product) => [product.id, product]))
+    const sessions = new Map((await Session.query({ client: trx }).whereIn('id', sessionIds)).map((session) => [session.id, session]))
+    const sites = new Map((await Site.query({ client: trx }).whereIn('id', [...sessions.values()].map((s) => s.siteId))).map((site) => [site.id, site]))
+
+    const byItem: number[] = []
+    for (const [index, item] of items.entries()) {
+      const product = products.get(item.productId)
+      const session = sessions.get(item.sessionId)
+      // The hold already refused what is not on sale; this only guards against a change since.
+      if (!product || !session) throw invalid(`items.${index}`, 'This product or session no longer exists', 'E_NOT_ON_SALE')
+      const day = sessionDay(session, sites.get(session.siteId)!)
+      const calendar = await loadPriceCalendar(trx, product, day, day)
+      byItem.push(calendar.quote(day, { sessionId: session.id }).price)
+    }
+    const reserved = new Set([...products.values()].filter((product) => product.seating === 'reserved').map((product) => product.id))
+    // A group ticket (团体票) admits its party with one code: up to its largest size.
+    const partySize = new Map([...products.values()].map((product) => [product.id, product.partyMax ?? product.partyMin ?? 1]))
+    return { byItem, reserved, partySize }
+  }
+
+  /** The seats the hold took, per session, in seat order. */
+  async #heldSeats(trx: TenantTransaction, holdId: string) {
+    const rows: { session_id: number; seat_id: number }[] = await trx
+      .from('session_seats')
+      .where('hold_id', holdId)
+      .orderBy(['session_id', 'seat_id'])
+      .select('session_id', 'seat_id')
+    const seats = new Map<number, number[]>()
+    for (const row of rows) seats.set(Number(row.session_id), [...(seats.get(Number(row.session_id)) ?? []), Number(row.seat_id)])
+    return seats
+  }
+}
+
+/** Paid (or free): the tickets become valid and the order is issued (出票), in the caller's transaction. */
+export async function issueOrder(trx: TenantTransaction, order: Order, actor: Actor, data: Record<string, unknown> = {}) {
+  const now = DateTime.now()
+  await trx.from('order_tickets').where('order_id', order.id).where('status', 'reserved').update({ status: 'valid', updated_at: now.toJSDate() })
+  order.paidAt = now
+  await recordOrderEvent(trx, order, 'paid', actor, data)
+  await recordOrderEvent(trx, order, 'issued', { type: 'system' }, {}, 'issued')
+}

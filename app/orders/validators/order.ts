@@ -1,0 +1,103 @@
+import vine from '@vinejs/vine'
+import { holderProperties, holdFields } from '#inventory/validators/hold'
+
+/** A mainland mobile number (11 digits starting 1[3-9]). */
+export const mobilePhone = () =>
+  vine
+    .string()
+    .trim()
+    .regex(/^1[3-9]\d{9}$/)
+
+const ticketIds = () => vine.array(vine.number().withoutDecimals().positive()).minLength(1).maxLength(100).distinct()
+
+/** ?ticketIds=1,2,3 */
+const ticketIdsParam = () =>
+  vine
+    .string()
+    .regex(/^\d+(,\d+)*$/)
+    .transform((text) => text.split(',').map(Number))
+    .optional()
+
+/** Checkout: what to hold, who holds each real-name ticket, and whom to reach. */
+export const placeOrderValidator = vine.create({
+  ...holdFields(),
+  holders: vine
+    .array(vine.object({ ...holderProperties(), phone: mobilePhone().optional() }))
+    .maxLength(100)
+    .optional(),
+  contact: vine.object({
+    name: vine.string().trim().minLength(1).maxLength(40).optional(),
+    phone: mobilePhone(),
+  }),
+})
+
+/** The client's idempotency key for checkout (a UUID or similar random text). */
+export const idempotencyKeyValidator = vine.create({
+  key: vine
+    .string()
+    .trim()
+    .minLength(8)
+    .maxLength(80)
+    .regex(/^[A-Za-z0-9_\-:.]+$/),
+})
+
+export const startPaymentValidator = vine.create({
+  channel: vine.enum(['wechat_pay', 'alipay', 'unionpay'] as const),
+  method: vine.string().trim().maxLength(12),
+  openid: vine.string().trim().maxLength(64).optional(),
+  /** Where the browser returns after paying: only a path of this venue's pages. */
+  returnPath: vine
+    .string()
+    .trim()
+    .maxLength(300)
+    .regex(/^\/(?!\/)[^\s]*$/)
+    .optional(),
+})
+
+export const refundAskValidator = vine.create({
+  ticketIds: ticketIds().optional(),
+  reason: vine.string().trim().maxLength(200).optional(),
+})
+
+export const refundQuoteValidator = vine.create({
+  ticketIds: ticketIdsParam(),
+})
+
+export const staffRefundValidator = vine.create({
+  ticketIds: ticketIds().optional(),
+  reason: vine.string().trim().minLength(1).maxLength(200),
+  /** Refund outside the product's rules, keeping this fee (fen); the reason is recorded in the audit log. */
+  override: vine
+    .object({
+      fee: vine.number().withoutDecimals().min(0),
+      reason: vine.string().trim().minLength(3).maxLength(200),
+    })
+    .optional(),
+})
+
+export const rejectRefundValidator = vine.create({
+  reason: vine.string().trim().minLength(1).maxLength(200),
+})
+
+export const orderSearchValidator = vine.create({
+  number: vine.string().trim().maxLength(24).optional(),
+  phone: vine.string().trim().maxLength(20).optional(),
+  idNumber: vine.string().trim().maxLength(30).optional(),
+  status: vine.string().trim().maxLength(20).optional(),
+  channel: vine.enum(['wechat_pay', 'alipay', 'unionpay'] as const).optional(),
+  from: vine.date({ formats: ['YYYY-MM-DD'] }).optional(),
+  to: vine.date({ formats: ['YYYY-MM-DD'] }).optional(),
+  page: vine.number().withoutDecimals().min(1).optional(),
+  perPage: vine.number().withoutDecimals().range([1, 100]).optional(),
+})
+
+/** 改签: move these tickets (all valid ones when left out) to another session of their product. */
+export const changeAskValidator = vine.create({
+  ticketIds: ticketIds().optional(),
+  toSessionId: vine.number().withoutDecimals().positive(),
+})
+
+export const changeQuoteValidator = vine.create({
+  toSessionId: vine.number().withoutDecimals().positive(),
+  ticketIds: ticketIdsParam(),
+})

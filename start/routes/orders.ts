@@ -1,0 +1,64 @@
+/*
+ * Orders and payments: checkout, paying and refunds for visitors (visitor API), orders and
+ * refunds for staff, merchant accounts (console API), and the channels' notifications (webhooks).
+ */
+import router from '@adonisjs/core/services/router'
+import { middleware } from '#start/kernel'
+import { can, consoleApi, tenantSurface } from '#start/routes/tenant_surface'
+
+const VisitorOrdersController = () => import('#orders/controllers/visitor_orders_controller')
+const ConsoleOrdersController = () => import('#orders/controllers/console_orders_controller')
+const PaymentAccountsController = () => import('#payments/controllers/payment_accounts_controller')
+const PaymentNotificationsController = () => import('#payments/controllers/payment_notifications_controller')
+
+const ORDER_NUMBER = /^T\d{6}[0-9A-Z]{10}$/
+const CHANNEL = /^(wechat_pay|alipay|unionpay)$/
+
+tenantSurface('visitor', '/api', () => {
+  router.post('/orders', [VisitorOrdersController, 'store'])
+  router
+    .group(() => {
+      router.get('/orders/:number', [VisitorOrdersController, 'show'])
+      router.get('/orders/:number/tickets', [VisitorOrdersController, 'tickets'])
+      router.post('/orders/:number/cancel', [VisitorOrdersController, 'cancel'])
+      router.post('/orders/:number/payments', [VisitorOrdersController, 'pay'])
+      router.get('/orders/:number/refund-quote', [VisitorOrdersController, 'refundQuote'])
+      router.post('/orders/:number/refunds', [VisitorOrdersController, 'refund'])
+      router.get('/orders/:number/change-quote', [VisitorOrdersController, 'changeQuote'])
+      router.post('/orders/:number/changes', [VisitorOrdersController, 'change'])
+      router.post('/orders/:number/changes/:id/payments', [VisitorOrdersController, 'payChange']).where('id', router.matchers.number())
+    })
+    .where('number', ORDER_NUMBER)
+  router.get('/account/orders', [VisitorOrdersController, 'index']).use(middleware.auth({ guards: ['visitor'] }))
+})
+
+consoleApi(() => {
+  router.get('/orders', [ConsoleOrdersController, 'index']).use(can('orders:read'))
+  router
+    .group(() => {
+      router.get('/orders/:number', [ConsoleOrdersController, 'show']).use(can('orders:read'))
+      router.post('/orders/:number/cancel', [ConsoleOrdersController, 'cancel']).use(can('orders:write'))
+      router.post('/orders/:number/refunds', [ConsoleOrdersController, 'refund']).use(can('refunds:write'))
+      router.post('/orders/:number/changes', [ConsoleOrdersController, 'change']).use(can('refunds:write'))
+    })
+    .where('number', ORDER_NUMBER)
+  router.post('/refunds/:id/approve', [ConsoleOrdersController, 'approveRefund']).where('id', router.matchers.number()).use(can('refunds:write'))
+  router.post('/refunds/:id/reject', [ConsoleOrdersController, 'rejectRefund']).where('id', router.matchers.number()).use(can('refunds:write'))
+  router.post('/refunds/:id/retry', [ConsoleOrdersController, 'retryRefund']).where('id', router.matchers.number()).use(can('refunds:write'))
+  router.post('/tickets/:id/reissue', [ConsoleOrdersController, 'reissueTicket']).where('id', router.matchers.number()).use(can('orders:write'))
+  router.post('/changes/:id/approve', [ConsoleOrdersController, 'approveChange']).where('id', router.matchers.number()).use(can('refunds:write'))
+  router.post('/changes/:id/reject', [ConsoleOrdersController, 'rejectChange']).where('id', router.matchers.number()).use(can('refunds:write'))
+
+  router.get('/payment-accounts', [PaymentAccountsController, 'index']).use(can('channels:read'))
+  router
+    .group(() => {
+      router.get('/payment-accounts/:channel', [PaymentAccountsController, 'show']).use(can('channels:read'))
+      router.put('/payment-accounts/:channel', [PaymentAccountsController, 'update']).use(can('channels:write'))
+      router.post('/payment-accounts/:channel/test', [PaymentAccountsController, 'test']).use(can('channels:write'))
+    })
+    .where('channel', CHANNEL)
+})
+
+tenantSurface('webhooks', '/webhooks', () => {
+  router.post('/payments/:channel', [PaymentNotificationsController, 'handle']).where('channel', CHANNEL)
+})
