@@ -23,4 +23,5 @@ export const middleware = router.named({
   platformHost: () => import('#platform/middleware/platform_host_middleware'),
   auth: () => import('#identity/middleware/auth_middleware'),
   can: () => import('#identity/middleware/authorize_middleware'),
+  device: () => import('#checkin/middleware/device_auth_middleware'),
 })

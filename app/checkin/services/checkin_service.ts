@@ -1,0 +1,280 @@
+/*
+ * Check-in (核销): a scan — a ticket code, an ID number, or a face match reported by a gate — is
+ * answered at once and plainly, and recorded whatever the answer.
+ *
+ * A scan carries the client's nonce. Its record is written first (unique nonce): a retried scan
+ * finds the first one's answer instead of consuming again. The ticket row is then locked, the
+ * rules decide (entry_rules.ts), and the counters change in the same transaction: two gates
+ * scanning one code at the same instant admit once.
+ */
+import { DateTime } from 'luxon'
+import { idNumberHash } from '#inventory/services/real_name'
+import { decodeTicketCode, verifyTicketCode } from '#tickets/services/ticket_codes'
+import { TicketKeys } from '#tickets/services/ticket_keys'
+import { decideEntry, type EntryResult, type EntryVerdict, type TicketForEntry } from '#checkin/services/entry_rules'
+import { maskName } from '#orders/services/holder_identity'
+import { refreshOrderStatus } from '#orders/services/order_status'
+import Order from '#orders/models/order'
+import { runInTenant, type TenantTransaction } from '#tenancy/services/tenant_database'
+import type Tenant from '#tenancy/models/tenant'
+
+export type ScanMethod = 'qr' | 'id_card' | 'face' | 'manual'
+export type ScanResult = EntryResult | 'unknown' | 'revoked'
+
+export interface ScanInput {
+  /** What was scanned: a ticket code (QR), an ID number (real-name tickets), or a ticket id (a face gate's match, staff's manual pick). */
+  code?: string
+  idNumber?: string
+  ticketId?: number
+  method: ScanMethod
+  direction: 'entry' | 'exit'
+  people?: number
+  nonce: string
+  siteId: number
+  deviceId?: number
+  staffId?: number
+  /** When it happened (an offline gate's entry uploaded later); now by default. */
+  occurredAt?: Date
+  offline?: boolean
+}
+
+export interface ScanAnswer {
+  ok: boolean
+  result: ScanResult
+  message: string
+  people: number
+  ticket?: {
+    id: number
+    product: string
+    sessionStartsAt: Date
+    holder: string | null
+    partySize: number
+    entriesLeft: number | null
+  }
+  previousEntry?: { at: Date; device: string | null }
+  window?: { opensAt: Date; closesAt: Date }
+  /** An offline entry the ticket could not take any more: recorded and reported, not lost. */
+  conflict?: boolean
+  /** This nonce was answered before: the same answer again, nothing consumed. */
+  replayed?: boolean
+}
+
+const TICKET_SQL = `
+select t.id, t.order_id, t.status, t.party_size, t.admitted, t.entries_used, t.inside, t.last_entry_at, t.secret_serial,
+       t.holder_name, t.holder_id_masked, p.name as product_name, p.entries_per_ticket, p.reentry,
+       p.entry_opens_minutes_before, p.entry_closes_minutes_after,
+       s.id as session_id, s.kind as session_kind, s.starts_at, s.ends_at, s.site_id, site.timezone
+from order_tickets t
+join products p on p.id = t.product_id
+join sessions s on s.id = t.session_id
+join sites site on site.id = s.site_id
+where t.id = ?
+for update of t`
+
+const clock = (date: Date, timezone: string) => DateTime.fromJSDate(date).setZone(timezone).toFormat('MM-dd HH:mm')
+
+function explain(result: ScanResult, verdict?: EntryVerdict, row?: any, previous?: ScanAnswer['previousEntry']): string {
+  const zone = row?.timezone ?? 'Asia/Shanghai'
+  switch (result) {
+    case 'admitted':
+      return verdict?.reentry ? `Valid: re-entry, admit ${verdict.people}` : `Valid: admit ${verdict!.people}`
+    case 'exited':
+      return 'Exit recorded'
+    case 'already_used':
+      return previous ? `Already used at ${clock(previous.at, zone)}${previous.device ? ` (${previous.device})` : ''}` : 'Already used'
+    case 'wrong_day':
+      return `Wrong day: this ticket is for ${DateTime.fromJSDate(row.starts_at).setZone(zone).toISODate()}`
+    case 'not_yet_open':
+      return `Not yet open: entry from ${clock(verdict!.window.opensAt, zone)}`
+    case 'closed':
+      return `Entry closed at ${clock(verdict!.window.closesAt, zone)}`
+    case 'refunded':
+      return 'Refunded: not valid'
+    case 'changed':
+      return 'Changed to another session: use the new ticket'
+    case 'revoked':
+      return 'This code was replaced: use the latest ticket'
+    case 'not_valid':
+      return 'Not valid (not paid, or cancelled)'
+    case 'wrong_venue':
+      return 'This ticket is for another site'
+    case 'party_exceeded':
+      return `The group has ${row.party_size - (verdict?.next.admitted ?? row.admitted)} left to admit`
+    case 'not_inside':
+      return 'No entry recorded for this ticket: nothing to exit'
+    case 'unknown':
+      return 'Unknown code'
+  }
+}
+
+export default class CheckinService {
+  constructor(readonly tenant: Tenant) {}
+
+  static for(tenant: Tenant) {
+    return new CheckinService(tenant)
+  }
+
+  /** Answers (and records) one scan. */
+  async scan(input: ScanInput): Promise<ScanAnswer> {
+    const at = input.occurredAt ?? new Date()
+    const resolved = await this.#resolve(input, at)
+    return runInTenant(this.tenant, async (trx) => {
+      const [record] = await trx
+        .table('checkins')
+        .insert({
+          nonce: input.nonce,
+          method: input.method,
+          direction: input.direction,
+          site_id: input.siteId,
+          device_id: input.deviceId ?? null,
+          staff_id: input.staffId ?? null,
+          offline: input.offline ?? false,
+          occurred_at: at,
+          result: 'pending',
+        })
+        .onConflict('nonce')
+        .ignore()
+        .returning('id')
+      if (!record) {
+        const earlier = await trx.from('checkins').where('nonce', input.nonce).first()
+        return { ...earlier.answer, replayed: true }
+      }
+      const decided = 'ticketId' in resolved ? await this.#decide(trx, resolved.ticketId, resolved.serial, input, at) : { answer: this.#unknown(resolved.result) }
+      const answer = decided.answer
+      if (input.offline && !answer.ok && answer.result === 'already_used') answer.conflict = true
+      await trx
+        .from('checkins')
+        .where('id', record.id)
+        .update({
+          ticket_id: answer.ticket?.id ?? null,
+          order_id: decided.orderId ?? null,
+          session_id: decided.sessionId ?? null,
+          people: answer.people,
+          result: answer.result,
+          conflict: answer.conflict ?? false,
+          answer: JSON.stringify(answer),
+        })
+      return answer
+    })
+  }
+
+  #unknown(result: 'unknown' | 'revoked'): ScanAnswer {
+    return { ok: false, result, message: explain(result), people: 0 }
+  }
+
+  /** Which ticket a scan is about (signature checked, or found by ID number). */
+  async #resolve(input: ScanInput, at: Date): Promise<{ ticketId: number; serial?: number } | { result: 'unknown' | 'revoked' }> {
+    if (input.ticketId) return { ticketId: input.ticketId }
+    if (input.code) {
+      const decoded = decodeTicketCode(input.code.trim())
+      if (!decoded || decoded.tenantId !== this.tenant.id) return { result: 'unknown' }
+      const key = await TicketKeys.verifier(this.tenant, decoded.kid)
+      if (!key || !verifyTicketCode(decoded, key)) return { result: 'unknown' }
+      return { ticketId: decoded.ticketId, serial: decoded.serial }
+    }
+    if (input.idNumber) {
+      const ticketId = await this.#ticketOfIdToday(input.idNumber, input.siteId, at)
+      return ticketId ? { ticketId } : { result: 'unknown' }
+    }
+    return { result: 'unknown' }
+  }
+
+  /** 刷身份证: the holder's ticket at this site whose day is today (the one open now first). */
+  async #ticketOfIdToday(idNumber: string, siteId: number, at: Date): Promise<number | null> {
+    const rows = await runInTenant(this.tenant, (trx) =>
+      trx.rawQuery(
+        `select t.id from order_tickets t
+         join sessions s on s.id = t.session_id
+         join sites site on site.id = s.site_id
+         join products p on p.id = t.product_id
+         where t.holder_id_hash = ? and s.site_id = ? and t.status in ('valid', 'used')
+           and (s.starts_at at time zone site.timezone)::date = (?::timestamptz at time zone site.timezone)::date
+         order by abs(extract(epoch from (s.starts_at - ?::timestamptz))), t.id
+         limit 1`,
+        [idNumberHash(this.tenant.id, idNumber), siteId, at, at]
+      )
+    )
+    return rows.rows[0] ? Number(rows.rows[0].id) : null
+  }
+
+  async #decide(
+    trx: TenantTransaction,
+    ticketId: number,
+    serial: number | undefined,
+    input: ScanInput,
+    at: Date
+  ): Promise<{ answer: ScanAnswer; orderId?: number; sessionId?: number }> {
+    const { rows } = await trx.rawQuery(TICKET_SQL, [ticketId])
+    const row = rows[0]
+    if (!row) return { answer: this.#unknown('unknown') }
+    if (serial !== undefined && serial !== row.secret_serial) return { answer: this.#unknown('revoked'), orderId: Number(row.order_id), sessionId: Number(row.session_id) }
+
+    const ticket: TicketForEntry = {
+      status: row.status,
+      siteId: Number(row.site_id),
+      partySize: row.party_size,
+      admitted: row.admitted,
+      entriesUsed: row.entries_used,
+      inside: row.inside,
+      lastEntryAt: row.last_entry_at,
+      entriesPerTicket: row.entries_per_ticket,
+      reentry: row.reentry,
+      sessionKind: row.session_kind,
+      startsAt: row.starts_at,
+      endsAt: row.ends_at,
+      opensBefore: row.entry_opens_minutes_before,
+      closesAfter: row.entry_closes_minutes_after,
+      timezone: row.timezone,
+    }
+    const verdict = decideEntry(ticket, { direction: input.direction, people: input.people, siteId: input.siteId, at })
+    const changed = verdict.result === 'admitted' || verdict.result === 'exited'
+    if (changed) {
+      await trx
+        .from('order_tickets')
+        .where('id', ticketId)
+        .update({
+          admitted: verdict.next.admitted,
+          entries_used: verdict.next.entriesUsed,
+          inside: verdict.next.inside,
+          last_entry_at: verdict.next.lastEntryAt,
+          status: 'used',
+          updated_at: new Date(),
+        })
+      if (row.status === 'valid') {
+        const order = await Order.query({ client: trx }).where('id', row.order_id).forUpdate().firstOrFail()
+        await refreshOrderStatus(trx, order, input.staffId ? { type: 'staff', id: input.staffId } : { type: 'system', id: 'checkin' }, 'checked_in')
+      }
+    }
+    const previousEntry = verdict.result === 'already_used' ? await this.#lastEntry(trx, ticketId) : undefined
+    const answer: ScanAnswer = {
+      ok: changed,
+      result: verdict.result,
+      message: explain(verdict.result, verdict, row, previousEntry),
+      people: verdict.people,
+      ticket: {
+        id: Number(row.id),
+        product: row.product_name,
+        sessionStartsAt: row.starts_at,
+        holder: row.holder_name ? `${maskName(row.holder_name)} ${row.holder_id_masked ?? ''}`.trim() : null,
+        partySize: row.party_size,
+        entriesLeft: verdict.entriesLeft,
+      },
+      previousEntry,
+      window: verdict.window,
+    }
+    return { answer, orderId: Number(row.order_id), sessionId: Number(row.session_id) }
+  }
+
+  async #lastEntry(trx: TenantTransaction, ticketId: number) {
+    const last = await trx
+      .from('checkins as c')
+      .leftJoin('devices as d', 'd.id', 'c.device_id')
+      .where('c.ticket_id', ticketId)
+      .where('c.result', 'admitted')
+      .orderBy('c.occurred_at', 'desc')
+      .select('c.occurred_at', 'd.name')
+      .first()
+    return last ? { at: last.occurred_at as Date, device: (last.name as string | null) ?? null } : undefined
+  }
+}
+
