@@ -47,6 +47,9 @@ export default class extends BaseSchema {
       table.timestamp('last_entry_at', { useTz: true })
     })
 
+    // "Is any ticket of this order still unused?" on every first admission: answered from this index.
+    this.schema.raw(`create index order_tickets_valid_by_order on order_tickets (order_id) where status = 'valid'`)
+
     this.schema.createTable('ticket_revocations', (table) => {
       /** Devices download revocations incrementally: "since id N". */
       table.bigIncrements('id')

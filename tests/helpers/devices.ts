@@ -2,7 +2,7 @@
  * A gate or scanner talking to the device API as a real one does: every request signed with its key.
  */
 import { randomUUID } from 'node:crypto'
-import { deviceSignature } from '#checkin/services/devices'
+import { deviceSignature } from '#checkin/device_signature'
 import type Tenant from '#tenancy/models/tenant'
 
 export interface DeviceCredentials {

@@ -13,8 +13,6 @@ import { decodeTicketCode, verifyTicketCode } from '#tickets/services/ticket_cod
 import { TicketKeys } from '#tickets/services/ticket_keys'
 import { decideEntry, type EntryResult, type EntryVerdict, type TicketForEntry } from '#checkin/services/entry_rules'
 import { maskName } from '#orders/services/holder_identity'
-import { refreshOrderStatus } from '#orders/services/order_status'
-import Order from '#orders/models/order'
 import { runInTenant, type TenantTransaction } from '#tenancy/services/tenant_database'
 import type Tenant from '#tenancy/models/tenant'
 
@@ -71,6 +69,9 @@ join sites site on site.id = s.site_id
 where t.id = ?
 for update of t`
 
+/** A retried scan: its nonce was recorded by an earlier attempt, whose answer stands. */
+class ScanAlreadyAnswered extends Error {}
+
 const clock = (date: Date, timezone: string) => DateTime.fromJSDate(date).setZone(timezone).toFormat('MM-dd HH:mm')
 
 function explain(result: ScanResult, verdict?: EntryVerdict, row?: any, previous?: ScanAnswer['previousEntry']): string {
@@ -118,44 +119,42 @@ export default class CheckinService {
   async scan(input: ScanInput): Promise<ScanAnswer> {
     const at = input.occurredAt ?? new Date()
     const resolved = await this.#resolve(input, at)
-    return runInTenant(this.tenant, async (trx) => {
-      const [record] = await trx
-        .table('checkins')
-        .insert({
-          nonce: input.nonce,
-          method: input.method,
-          direction: input.direction,
-          site_id: input.siteId,
-          device_id: input.deviceId ?? null,
-          staff_id: input.staffId ?? null,
-          offline: input.offline ?? false,
-          occurred_at: at,
-          result: 'pending',
-        })
-        .onConflict('nonce')
-        .ignore()
-        .returning('id')
-      if (!record) {
-        const earlier = await trx.from('checkins').where('nonce', input.nonce).first()
-        return { ...earlier.answer, replayed: true }
-      }
-      const decided = 'ticketId' in resolved ? await this.#decide(trx, resolved.ticketId, resolved.serial, input, at) : { answer: this.#unknown(resolved.result) }
-      const answer = decided.answer
-      if (input.offline && !answer.ok && answer.result === 'already_used') answer.conflict = true
-      await trx
-        .from('checkins')
-        .where('id', record.id)
-        .update({
-          ticket_id: answer.ticket?.id ?? null,
-          order_id: decided.orderId ?? null,
-          session_id: decided.sessionId ?? null,
-          people: answer.people,
-          result: answer.result,
-          conflict: answer.conflict ?? false,
-          answer: JSON.stringify(answer),
-        })
-      return answer
-    })
+    try {
+      return await runInTenant(this.tenant, async (trx) => {
+        const decided = 'ticketId' in resolved ? await this.#decide(trx, resolved.ticketId, resolved.serial, input, at) : { answer: this.#unknown(resolved.result) }
+        const answer = decided.answer
+        if (input.offline && !answer.ok && answer.result === 'already_used') answer.conflict = true
+        // The record claims the nonce last: a scan already answered rolls all of this back.
+        const [record] = await trx
+          .table('checkins')
+          .insert({
+            nonce: input.nonce,
+            method: input.method,
+            direction: input.direction,
+            site_id: input.siteId,
+            device_id: input.deviceId ?? null,
+            staff_id: input.staffId ?? null,
+            offline: input.offline ?? false,
+            occurred_at: at,
+            ticket_id: answer.ticket?.id ?? null,
+            order_id: decided.orderId ?? null,
+            session_id: decided.sessionId ?? null,
+            people: answer.people,
+            result: answer.result,
+            conflict: answer.conflict ?? false,
+            answer: JSON.stringify(answer),
+          })
+          .onConflict('nonce')
+          .ignore()
+          .returning('id')
+        if (!record) throw new ScanAlreadyAnswered()
+        return answer
+      })
+    } catch (error) {
+      if (!(error instanceof ScanAlreadyAnswered)) throw error
+      const earlier = await runInTenant(this.tenant, (trx) => trx.from('checkins').where('nonce', input.nonce).first())
+      return { ...earlier.answer, replayed: true }
+    }
   }
 
   #unknown(result: 'unknown' | 'revoked'): ScanAnswer {
@@ -240,10 +239,7 @@ export default class CheckinService {
           status: 'used',
           updated_at: new Date(),
         })
-      if (row.status === 'valid') {
-        const order = await Order.query({ client: trx }).where('id', row.order_id).forUpdate().firstOrFail()
-        await refreshOrderStatus(trx, order, input.staffId ? { type: 'staff', id: input.staffId } : { type: 'system', id: 'checkin' }, 'checked_in')
-      }
+      if (row.status === 'valid') await this.#markOrderUsed(trx, Number(row.order_id), Number(row.id), input)
     }
     const previousEntry = verdict.result === 'already_used' ? await this.#lastEntry(trx, ticketId) : undefined
     const answer: ScanAnswer = {
@@ -263,6 +259,28 @@ export default class CheckinService {
       window: verdict.window,
     }
     return { answer, orderId: Number(row.order_id), sessionId: Number(row.session_id) }
+  }
+
+  /**
+   * The order becomes partially used, or used once no valid ticket is left. Only a change of
+   * status writes (and locks) the order row, so scans of a large group order do not queue on it.
+   */
+  async #markOrderUsed(trx: TenantTransaction, orderId: number, ticketId: number, input: ScanInput) {
+    const { rows } = await trx.rawQuery(
+      `with next as (
+         select case when exists (select 1 from order_tickets where order_id = ? and status = 'valid' and id <> ?) then 'partially_used' else 'used' end as status
+       ),
+       changed as (
+         update orders o set status = next.status, updated_at = now() from next, orders before
+         where o.id = ? and before.id = o.id and o.status in ('issued', 'partially_used') and o.status <> next.status
+         returning o.id, before.status as from_status, o.status as to_status
+       )
+       insert into order_events (order_id, type, from_status, to_status, actor_type, actor_id, data)
+       select id, 'checked_in', from_status, to_status, ?, ?, ?::jsonb from changed
+       returning id`,
+      [orderId, ticketId, orderId, input.staffId ? 'staff' : 'system', input.staffId ? String(input.staffId) : 'checkin', JSON.stringify({ ticketId })]
+    )
+    return rows.length > 0
   }
 
   async #lastEntry(trx: TenantTransaction, ticketId: number) {

@@ -1,13 +1,10 @@
 /*
  * Gates, turnstiles, face gates and handheld scanners. Each has its own key, issued once in the
- * console (shown once, stored encrypted) and revocable; every device request is signed with it:
- *
- *   Authorization: TESSERA-DEVICE keyId="dk_…",timestamp="<unix s>",nonce="<random>",signature="<base64>"
- *   signature = base64(HMAC-SHA256(key, METHOD \n path?query \n timestamp \n nonce \n hex(sha256(body))))
- *
- * A request more than 5 minutes off, or repeating a nonce, is refused (401).
+ * console (shown once, stored encrypted) and revocable; every device request is signed with it
+ * (device_signature.ts). A request more than 5 minutes off, or repeating a nonce, is refused (401).
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { deviceSignature } from '#checkin/device_signature'
 import encryption from '@adonisjs/core/services/encryption'
 import { AppError, invalid, notFound } from '#core/app_error'
 import { auditLog } from '#identity/audit/audit_log'
@@ -29,6 +26,12 @@ export interface Device {
 }
 
 const MAX_SKEW_SECONDS = 300
+/**
+ * A gate signs every scan: its key is read once per few seconds, not per request. Revoking in
+ * this process drops the cache at once; other processes follow within this time.
+ */
+const KEY_CACHE_MS = 5_000
+const keyCache = new Map<string, { row: any; secret: string; until: number }>()
 const seenNonces = new Map<string, number>()
 const lastSeenWritten = new Map<string, number>()
 
@@ -47,14 +50,6 @@ function present(row: any): Device {
 }
 
 const refused = (message: string) => new AppError(message, { status: 401, code: 'E_DEVICE_UNAUTHORIZED' })
-
-/** What a device signs; also what a device client computes (see docs/devices.md). */
-export function deviceSignature(secret: string, request: { method: string; pathWithQuery: string; timestamp: string; nonce: string; body: string }) {
-  const bodyHash = createHash('sha256').update(request.body).digest('hex')
-  return createHmac('sha256', Buffer.from(secret, 'base64url'))
-    .update(`${request.method.toUpperCase()}\n${request.pathWithQuery}\n${request.timestamp}\n${request.nonce}\n${bodyHash}`)
-    .digest('base64')
-}
 
 function parseAuthorization(header: string | undefined) {
   const match = header?.match(/^TESSERA-DEVICE\s+(.+)$/)
@@ -103,6 +98,7 @@ export default class Devices {
     return runInTenant(this.tenant, async (trx) => {
       const [row] = await trx.from('devices').where('id', id).update({ status: 'revoked', revoked_at: new Date(), updated_at: new Date() }).returning('*')
       if (!row) throw notFound('No such device', 'E_DEVICE_NOT_FOUND')
+      keyCache.delete(`${this.tenant.schemaName}:${row.key_id}`)
       await auditLog.tenant(trx, { action: 'device.revoked', subjectType: 'device', subjectId: id })
       return present(row)
     })
@@ -113,14 +109,26 @@ export default class Devices {
     const auth = parseAuthorization(request.authorization)
     if (!auth) throw refused('Sign device requests: Authorization: TESSERA-DEVICE keyId=…,timestamp=…,nonce=…,signature=…')
     if (Math.abs(Date.now() / 1000 - Number(auth.timestamp)) > MAX_SKEW_SECONDS) throw refused('The request timestamp is more than 5 minutes off: check the device clock')
-    const row = await runInTenant(this.tenant, (trx) => trx.from('devices').where('key_id', auth.keyId).first())
-    if (!row || row.status !== 'active') throw refused('Unknown or revoked device key')
-    const expected = Buffer.from(deviceSignature(encryption.decrypt<string>(row.key_secret)!, { ...request, timestamp: auth.timestamp, nonce: auth.nonce }))
+    const key = await this.#key(auth.keyId)
+    if (!key) throw refused('Unknown or revoked device key')
+    const { row, secret } = key
+    const expected = Buffer.from(deviceSignature(secret, { ...request, timestamp: auth.timestamp, nonce: auth.nonce }))
     const given = Buffer.from(auth.signature)
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw refused('Bad device signature')
     if (!firstUse(auth.keyId, auth.nonce)) throw refused('This request was already received (nonce reused)')
     await this.#touch(row)
     return present(row)
+  }
+
+  async #key(keyId: string) {
+    const cacheKey = `${this.tenant.schemaName}:${keyId}`
+    const cached = keyCache.get(cacheKey)
+    if (cached && cached.until > Date.now()) return cached
+    const row = await runInTenant(this.tenant, (trx) => trx.from('devices').where('key_id', keyId).first())
+    if (!row || row.status !== 'active') return null
+    const entry = { row, secret: encryption.decrypt<string>(row.key_secret)!, until: Date.now() + KEY_CACHE_MS }
+    keyCache.set(cacheKey, entry)
+    return entry
   }
 
   async heartbeat(device: Device, report: Record<string, unknown>) {
