@@ -26,7 +26,7 @@ export default defineConfig({
     () => import('@adonisjs/limiter/limiter_provider'),
   ],
 
-  preloads: [() => import('#start/routes/index'), () => import('#start/kernel'), () => import('#start/validator'), () => import('#start/scheduler')],
+  preloads: [() => import('#start/routes/index'), () => import('#start/kernel'), () => import('#start/validator'), () => import('#start/scheduler'), () => import('#start/senders')],
 
   tests: {
     suites: [

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import type { SandboxState } from '#sandbox/sandbox_state'
 
-export type SandboxGatewayName = 'wechatpay' | 'alipay' | 'unionpay'
+export type SandboxGatewayName = 'wechatpay' | 'alipay' | 'unionpay' | 'wechatapi'
 
 export interface SandboxRefund {
   outRefundNo: string

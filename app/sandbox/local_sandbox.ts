@@ -8,8 +8,9 @@ import { startSandbox, type Sandbox } from '#sandbox/sandbox_server'
 import { wechatPayGateway } from '#sandbox/gateways/wechat_pay'
 import { alipayGateway } from '#sandbox/gateways/alipay'
 import { unionPayGateway } from '#sandbox/gateways/unionpay'
+import { wechatApiGateway } from '#sandbox/gateways/wechat_api'
 
-export const ALL_GATEWAYS = [wechatPayGateway, alipayGateway, unionPayGateway]
+export const ALL_GATEWAYS = [wechatPayGateway, alipayGateway, unionPayGateway, wechatApiGateway]
 
 export interface LocalSandboxOptions {
   /** Where keys and ledger persist (none: memory only). */

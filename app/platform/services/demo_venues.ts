@@ -40,9 +40,10 @@ export interface DemoAccount {
   role: string
 }
 
-/** Each venue's merchant accounts at the local payment sandbox, when one runs (npm run demo starts it). */
+/** Each venue's merchant accounts and official account at the local sandbox, when one runs (npm run demo starts it). */
 async function connectDemoPayments(tenant: Tenant) {
   if (!process.env.SANDBOX_URL) return
+  await import('#wechat/services/sandbox_official_account').then(({ connectSandboxOfficialAccount }) => connectSandboxOfficialAccount(tenant, { menu: true }))
   const { default: PaymentAccounts } = await import('#payments/services/payment_accounts')
   if ((await PaymentAccounts.for(tenant).list()).length) return
   const { connectSandboxMerchants } = await import('#sandbox/sandbox_merchants')
