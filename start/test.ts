@@ -7,6 +7,7 @@ import { prettyPrintError } from '@adonisjs/core'
 import { configure, processCLIArgs, run } from '@japa/runner'
 import { ignite } from '#core/ignite'
 import { ensureBrowserRequirements } from '#tests/helpers/browser_requirements'
+import { ensureFrontBuild } from '#tests/helpers/front_build'
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -20,7 +21,10 @@ async function freePort(): Promise<number> {
 
 try {
   const suites = process.argv.slice(2).filter((arg) => !arg.startsWith('-'))
-  if (suites.length === 0 || suites.some((arg) => arg === 'browser' || arg.includes('tests/browser'))) ensureBrowserRequirements()
+  if (suites.length === 0 || suites.some((arg) => arg === 'browser' || arg.includes('tests/browser'))) {
+    ensureBrowserRequirements()
+    ensureFrontBuild()
+  }
   process.env.HOST = '127.0.0.1'
   process.env.PORT = String(await freePort())
   // Payment gateways in memory; their retry schedules and refund times a thousand times faster.

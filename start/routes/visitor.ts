@@ -35,4 +35,8 @@ tenantSurface('visitor', '', () => {
 })
 tenantSurface('console', '', () => {
   router.get('/console', [PagesController, 'console'])
+  router.get('/scanner', [PagesController, 'scanner'])
 })
+
+/* The files the built front ends load (docs/front_end.md): the same for every venue and host. */
+router.get('/build/assets/:file', [PagesController, 'asset'])

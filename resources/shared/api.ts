@@ -1,0 +1,45 @@
+/*
+ * The JSON API client every surface shares: same-origin cookies (the session), the XSRF-TOKEN
+ * cookie echoed as X-XSRF-TOKEN on every request (Shield's CSRF check on writes), and the
+ * API's `{ errors: [{ message, code }] }` turned into an ApiError.
+ */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code?: string
+  ) {
+    super(message)
+  }
+
+  /** No answer at all (offline, server down): worth retrying as it was. */
+  get isNetwork() {
+    return this.status === 0
+  }
+}
+
+const xsrfToken = () => decodeURIComponent(document.cookie.match(/(?:^|; )XSRF-TOKEN=([^;]*)/)?.[1] ?? '')
+
+export type Api = <T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown) => Promise<T>
+
+export function createApi(base: string): Api {
+  return async (method, path, body) => {
+    let response: Response
+    try {
+      response = await fetch(base + path, {
+        method,
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json', 'accept': 'application/json', 'x-xsrf-token': xsrfToken() },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+    } catch {
+      throw new ApiError('网络不可用 No connection to the server', 0)
+    }
+    const data = response.status === 204 ? {} : await response.json().catch(() => ({}))
+    if (!response.ok) {
+      const errors: { message: string; code?: string }[] = data.errors ?? []
+      throw new ApiError(errors.map((e) => e.message).join('; ') || `${response.status} ${response.statusText}`, response.status, errors[0]?.code)
+    }
+    return data
+  }
+}
