@@ -9,10 +9,10 @@
  * tests) a channel's sender is the local one: the message is "delivered" into the outbox itself,
  * where staff read it in the console (e.g. a visitor's login code).
  */
-import { DateTime } from 'luxon'
 import logger from '@adonisjs/core/services/logger'
 import { notFound } from '#core/app_error'
 import { repeatEvery } from '#core/repeat'
+import { drainDue } from '#core/due_queue'
 import { eachTenant } from '#tenancy/services/each_tenant'
 import { runInTenant, type TenantTransaction } from '#tenancy/services/tenant_database'
 import type Tenant from '#tenancy/models/tenant'
@@ -128,55 +128,32 @@ export const Outbox = {
 
   /** Sends what is due now (at most `limit`); returns how many were sent and how many failed. */
   async deliverDue(tenant: Tenant, limit = 50) {
-    let sent = 0
-    let failed = 0
-    for (let i = 0; i < limit; i++) {
-      const outcome = await runInTenant(tenant, async (trx) => {
-        const row: OutboxRow | undefined = await trx
-          .from('outbox_messages')
-          .where('status', 'pending')
-          .where('next_attempt_at', '<=', new Date())
-          .orderBy('next_attempt_at')
-          .forUpdate()
-          .skipLocked()
-          .first()
-        if (!row) return null
-        const message: OutboxMessage = {
-          id: Number(row.id),
-          channel: row.channel,
-          recipient: row.recipient,
-          template: row.template,
-          subject: row.subject ?? undefined,
-          body: row.body,
-          data: row.data,
-          attempts: row.attempts,
-          orderId: row.order_id ? Number(row.order_id) : undefined,
-        }
-        try {
+    const { done, failed } = await drainDue<OutboxRow>(
+      tenant,
+      {
+        table: 'outbox_messages',
+        retryAfterSeconds: RETRY_AFTER_SECONDS,
+        next: (trx) => trx.from('outbox_messages').where('status', 'pending').where('next_attempt_at', '<=', new Date()).orderBy('next_attempt_at').forUpdate().skipLocked().first(),
+        async attempt(row) {
+          const message: OutboxMessage = {
+            id: Number(row.id),
+            channel: row.channel,
+            recipient: row.recipient,
+            template: row.template,
+            subject: row.subject ?? undefined,
+            body: row.body,
+            data: row.data,
+            attempts: row.attempts,
+            orderId: row.order_id ? Number(row.order_id) : undefined,
+          }
           const { receipt } = await senderOf(row.channel).send(tenant, message)
-          await trx.from('outbox_messages').where('id', row.id).update({ status: 'sent', attempts: row.attempts + 1, sent_at: new Date(), receipt: receipt ?? null, last_error: null })
-          return 'sent'
-        } catch (error: any) {
-          const attempts = row.attempts + 1
-          const wait = RETRY_AFTER_SECONDS[attempts - 1]
-          await trx
-            .from('outbox_messages')
-            .where('id', row.id)
-            .update({
-              attempts,
-              status: wait === undefined ? 'failed' : 'pending',
-              next_attempt_at: DateTime.now().plus({ seconds: wait ?? 0 }).toJSDate(),
-              last_error: String(error?.message ?? error).slice(0, 500),
-            })
-          logger.warn({ tenant: tenant.slug, messageId: row.id, channel: row.channel, attempts }, 'sending a message failed')
-          return 'failed'
-        }
-      })
-      if (!outcome) break
-      if (outcome === 'sent') sent++
-      else failed++
-    }
-    return { sent, failed }
+          return { status: 'sent', sent_at: new Date(), receipt: receipt ?? null }
+        },
+        onFailure: (row, attempts) => logger.warn({ tenant: tenant.slug, messageId: row.id, channel: row.channel, attempts }, 'sending a message failed'),
+      },
+      limit
+    )
+    return { sent: done, failed }
   },
 
   /** Staff's view: newest first, filtered by recipient, channel or status. */

@@ -1,0 +1,92 @@
+/*
+ * The webhook events, one builder each, called in the transaction of the change they tell about:
+ * each payload is described in docs/webhooks.md. Amounts are in fen. No personal data (names, ID
+ * numbers, phones) leaves in a payload: receivers look an order up by its number if they need more.
+ */
+import type Order from '#orders/models/order'
+import type Refund from '#orders/models/refund'
+import type { TenantTransaction } from '#tenancy/services/tenant_database'
+import type Tenant from '#tenancy/models/tenant'
+import { emitWebhookEvent } from './webhooks.js'
+
+interface TicketRow {
+  id: number
+  product_id: number
+  session_id: number
+  seat_id: number | null
+  price: number
+  status: string
+  replaces_id: number | null
+}
+
+const presentTicket = (row: TicketRow) => ({
+  id: Number(row.id),
+  productId: Number(row.product_id),
+  sessionId: Number(row.session_id),
+  seatId: row.seat_id === null ? null : Number(row.seat_id),
+  price: row.price,
+  status: row.status,
+})
+
+export const webhookEvents = {
+  /** order.paid: the order is paid (or free) and its tickets issued. */
+  async orderPaid(trx: TenantTransaction, tenant: Tenant, order: Order) {
+    const tickets: TicketRow[] = await trx.from('order_tickets').where('order_id', order.id).where('status', 'valid').orderBy('id')
+    await emitWebhookEvent(trx, tenant, 'order.paid', {
+      order: order.number,
+      totalAmount: order.totalAmount,
+      paidAt: order.paidAt?.toISO() ?? null,
+      tickets: tickets.map(presentTicket),
+    })
+  },
+
+  /** order.refunded: the money of a refund is back with the payer (or there was none to send). */
+  async orderRefunded(trx: TenantTransaction, tenant: Tenant, order: Order, refund: Refund) {
+    await emitWebhookEvent(trx, tenant, 'order.refunded', {
+      order: order.number,
+      refund: refund.outRefundNo,
+      kind: refund.kind,
+      amount: refund.amount,
+      fee: refund.fee,
+      ticketIds: refund.ticketIds,
+    })
+  },
+
+  /** order.changed: tickets moved to another session (改签); the new tickets replace the old ones. */
+  async orderChanged(trx: TenantTransaction, tenant: Tenant, order: Order, changeId: number) {
+    const change = await trx.from('order_changes').where('id', changeId).firstOrFail()
+    const replaced = change.ticket_ids.map(Number)
+    const tickets: TicketRow[] = await trx.from('order_tickets').whereIn('replaces_id', replaced).orderBy('id')
+    await emitWebhookEvent(trx, tenant, 'order.changed', {
+      order: order.number,
+      change: Number(change.id),
+      toSessionId: Number(change.to_session_id),
+      difference: change.difference,
+      tickets: tickets.map((ticket) => ({ ...presentTicket(ticket), replacesId: Number(ticket.replaces_id) })),
+    })
+  },
+
+  /** ticket.checked_in: a gate or scanner admitted a ticket (re-entries included). */
+  async ticketCheckedIn(trx: TenantTransaction, tenant: Tenant, checkinId: number) {
+    const row = await trx
+      .from('checkins as c')
+      .leftJoin('orders as o', 'o.id', 'c.order_id')
+      .leftJoin('devices as d', 'd.id', 'c.device_id')
+      .where('c.id', checkinId)
+      .select('c.*', 'o.number as order_number', 'd.name as device_name')
+      .firstOrFail()
+    await emitWebhookEvent(trx, tenant, 'ticket.checked_in', {
+      checkin: Number(row.id),
+      ticketId: Number(row.ticket_id),
+      order: row.order_number,
+      sessionId: Number(row.session_id),
+      siteId: Number(row.site_id),
+      people: row.people,
+      method: row.method,
+      device: row.device_id ? { id: Number(row.device_id), name: row.device_name } : null,
+      staffId: row.staff_id ? Number(row.staff_id) : null,
+      offline: row.offline,
+      occurredAt: row.occurred_at,
+    })
+  },
+}
