@@ -1,6 +1,6 @@
 /*
- * Background work of a web process: the expired-hold and payment sweepers, message delivery and the
- * hourly real-name purge.
+ * Background work of a web process: the expired-hold and payment sweepers, message and webhook
+ * delivery, and hourly the real-name and face purges and the day-before visit reminders.
  * Not in tests (they run these on purpose) nor in ace commands.
  */
 import app from '@adonisjs/core/services/app'
@@ -11,14 +11,23 @@ if (app.getEnvironment() === 'web' && !app.inTest) {
   const { startPaymentSweeper } = await import('#payments/services/payment_sweeper')
   const { purgeAllRealNameData } = await import('#inventory/services/real_name_retention')
   const { startMessageSender } = await import('#messaging/services/outbox')
+  const { startWebhookSender } = await import('#members/services/webhooks')
+  const { remindAllTomorrowsVisitors } = await import('#tickets/services/ticket_delivery')
+  const { purgeAllEndedFaceEnrollments } = await import('#checkin/services/face_enrollments')
   const stop = startHoldSweeper()
   const stopPayments = startPaymentSweeper()
   const stopMessages = startMessageSender()
-  const purge = setInterval(() => purgeAllRealNameData().catch((error) => logger.error({ err: error }, 'real-name purge failed')), 3_600_000)
+  const stopWebhooks = startWebhookSender()
+  const hourly = setInterval(() => {
+    purgeAllRealNameData().catch((error) => logger.error({ err: error }, 'real-name purge failed'))
+    remindAllTomorrowsVisitors().catch((error) => logger.error({ err: error }, 'visit reminders failed'))
+    purgeAllEndedFaceEnrollments().catch((error) => logger.error({ err: error }, 'face purge failed'))
+  }, 3_600_000)
   app.terminating(() => {
     stop()
     stopPayments()
     stopMessages()
-    clearInterval(purge)
+    stopWebhooks()
+    clearInterval(hourly)
   })
 }

@@ -7,7 +7,7 @@ import type { CommandOptions } from '@adonisjs/core/types/ace'
  */
 export default class SandboxServe extends BaseCommand {
   static commandName = 'sandbox:serve'
-  static description = 'Serve the local WeChat Pay / Alipay / UnionPay sandbox (development and demo only)'
+  static description = 'Serve the local sandbox of WeChat Pay, Alipay, UnionPay and the WeChat API (development and demo only)'
   static options: CommandOptions = { staysAlive: true }
 
   @flags.number({ description: 'Port to listen on', default: 3334 })
@@ -24,7 +24,7 @@ export default class SandboxServe extends BaseCommand {
     }
     const { sandboxDataDir, startLocalSandbox } = await import('#sandbox/local_sandbox')
     const sandbox = await startLocalSandbox({ dataDir: sandboxDataDir(this.app.appRoot), port: this.port, timeScale: this.timeScale })
-    this.logger.info(`Payment sandbox at ${sandbox.url}  (set SANDBOX_URL=${sandbox.url} for the server)`)
+    this.logger.info(`Sandbox at ${sandbox.url}  (set SANDBOX_URL=${sandbox.url} for the server)`)
     const stop = async () => {
       await sandbox.close()
       await this.terminate()

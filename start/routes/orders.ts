@@ -10,6 +10,7 @@ const VisitorOrdersController = () => import('#orders/controllers/visitor_orders
 const ConsoleOrdersController = () => import('#orders/controllers/console_orders_controller')
 const PaymentAccountsController = () => import('#payments/controllers/payment_accounts_controller')
 const PaymentNotificationsController = () => import('#payments/controllers/payment_notifications_controller')
+const TicketPagesController = () => import('#tickets/controllers/ticket_pages_controller')
 
 const ORDER_NUMBER = /^T\d{6}[0-9A-Z]{10}$/
 const CHANNEL = /^(wechat_pay|alipay|unionpay)$/
@@ -20,6 +21,7 @@ tenantSurface('visitor', '/api', () => {
     .group(() => {
       router.get('/orders/:number', [VisitorOrdersController, 'show'])
       router.get('/orders/:number/tickets', [VisitorOrdersController, 'tickets'])
+      router.get('/orders/:number/tickets/:id/qr.png', [TicketPagesController, 'png']).where('id', router.matchers.number())
       router.post('/orders/:number/cancel', [VisitorOrdersController, 'cancel'])
       router.post('/orders/:number/payments', [VisitorOrdersController, 'pay'])
       router.get('/orders/:number/refund-quote', [VisitorOrdersController, 'refundQuote'])
@@ -57,6 +59,11 @@ consoleApi(() => {
       router.post('/payment-accounts/:channel/test', [PaymentAccountsController, 'test']).use(can('channels:write'))
     })
     .where('channel', CHANNEL)
+})
+
+/* The e-ticket page an SMS or a WeChat message links to (the visitor H5 will take it over). */
+tenantSurface('visitor', '', () => {
+  router.get('/orders/:number', [TicketPagesController, 'show']).where('number', ORDER_NUMBER)
 })
 
 tenantSurface('webhooks', '/webhooks', () => {

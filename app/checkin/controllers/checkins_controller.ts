@@ -2,6 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import CheckinService from '#checkin/services/checkin_service'
 import { CheckinRecords } from '#checkin/services/checkin_records'
 import Devices from '#checkin/services/devices'
+import { TicketKeys } from '#tickets/services/ticket_keys'
 import { checkinSearchValidator, registerDeviceValidator, staffScanValidator } from '#checkin/validators/scan'
 
 /** Check-in at the console: staff scans (scanner app), records, live counts, devices. */
@@ -30,6 +31,12 @@ export default class CheckinsController {
   async registerDevice(ctx: HttpContext) {
     const input = await ctx.request.validateUsing(registerDeviceValidator)
     return ctx.response.created(await Devices.for(ctx.tenant!).register(input))
+  }
+
+  /** A new ticket-signing key; codes signed by the old one keep working (gates keep its public key). */
+  async rotateTicketKey(ctx: HttpContext) {
+    const kid = await TicketKeys.rotate(ctx.tenant!)
+    return { kid, keys: (await TicketKeys.list(ctx.tenant!)).map(({ kid: id, publicKey, status }) => ({ kid: id, publicKey, status })) }
   }
 
   async revokeDevice(ctx: HttpContext) {

@@ -13,6 +13,7 @@ import { decodeTicketCode, verifyTicketCode } from '#tickets/services/ticket_cod
 import { TicketKeys } from '#tickets/services/ticket_keys'
 import { decideEntry, type EntryResult, type EntryVerdict, type TicketForEntry } from '#checkin/services/entry_rules'
 import { maskName } from '#orders/services/holder_identity'
+import { webhookEvents } from '#members/services/webhook_events'
 import { runInTenant, type TenantTransaction } from '#tenancy/services/tenant_database'
 import type Tenant from '#tenancy/models/tenant'
 
@@ -148,6 +149,7 @@ export default class CheckinService {
           .ignore()
           .returning('id')
         if (!record) throw new ScanAlreadyAnswered()
+        if (answer.result === 'admitted') await webhookEvents.ticketCheckedIn(trx, this.tenant, record.id)
         return answer
       })
     } catch (error) {

@@ -12,8 +12,11 @@ import SessionMiddleware from '@adonisjs/session/session_middleware'
 import ShieldMiddleware from '@adonisjs/shield/shield_middleware'
 
 const PUBLIC_VISITOR_API = /^(\/t\/[^/]+)?\/api\/(?!account(\/|$))/
-/** Channels' notifications and gates' requests: signed by the channel or the device, never by a browser. */
-const MACHINE_PATHS = /^(\/t\/[^/]+)?\/(webhooks|device\/api)\//
+/**
+ * Channels' notifications and gates' requests (signed by the channel or the device, never by a
+ * browser), and the front ends' built assets (cacheable by anyone: no cookies).
+ */
+const MACHINE_PATHS = /^(\/t\/[^/]+)?\/(webhooks|device\/api|build)\//
 
 export function isStatelessRequest(ctx: HttpContext) {
   const url = ctx.request.url()

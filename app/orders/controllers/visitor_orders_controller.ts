@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { invalid, notFound } from '#core/app_error'
-import { isStatelessRequest } from '#core/middleware/stateful_middleware'
-import Checkout, { isOrderAccessToken, orderAccessToken } from '#orders/services/checkout'
+import { invalid } from '#core/app_error'
+import Checkout, { orderAccessToken } from '#orders/services/checkout'
+import { signedInVisitor, visitorOrder } from '#orders/services/order_access'
 import OrderDirectory from '#orders/services/order_directory'
 import RefundService from '#orders/services/refund_service'
 import ChangeService from '#orders/services/change_service'
@@ -18,18 +18,14 @@ import {
   startPaymentValidator,
 } from '#orders/validators/order'
 
-/**
- * A visitor's orders. An order is theirs if they are signed in as its buyer, or if they hold its
- * access token (given at checkout, for buyers without an account: header X-Order-Token or ?token=).
- * Anyone else is told there is no such order.
- */
+/** A visitor's orders (whose they are: order_access.ts). */
 export default class VisitorOrdersController {
   async store(ctx: HttpContext) {
     const { key } = await idempotencyKeyValidator.validate({ key: ctx.request.header('idempotency-key') }).catch(() => {
       throw invalid('Idempotency-Key', 'Send an Idempotency-Key header (8 to 80 letters, digits, - _ : .) so a retried checkout never makes a second order', 'E_IDEMPOTENCY_KEY_REQUIRED')
     })
     const input = await ctx.request.validateUsing(placeOrderValidator)
-    const visitor = await this.#visitor(ctx)
+    const visitor = await signedInVisitor(ctx)
     const actor: Actor = visitor ? { type: 'visitor', id: visitor.id } : { type: 'visitor' }
     const { order, replayed } = await Checkout.for(ctx.tenant!).place(input, { visitorId: visitor?.id ?? null, idempotencyKey: key, actor })
     const view = await OrderDirectory.for(ctx.tenant!).view(order, 'visitor')
@@ -105,22 +101,12 @@ export default class VisitorOrdersController {
     return { channel: input.channel, method: input.method, openid: input.openid, clientIp: ctx.request.ip(), returnUrl }
   }
 
-  async #visitor(ctx: HttpContext) {
-    if (isStatelessRequest(ctx)) return undefined
-    return (await ctx.auth.use('visitor').check()) ? ctx.auth.use('visitor').user : undefined
-  }
-
   async #actor(ctx: HttpContext): Promise<Actor> {
-    const visitor = await this.#visitor(ctx)
+    const visitor = await signedInVisitor(ctx)
     return visitor ? { type: 'visitor', id: visitor.id } : { type: 'visitor' }
   }
 
-  async #order(ctx: HttpContext) {
-    const order = await OrderDirectory.for(ctx.tenant!).find(String(ctx.params.number))
-    const token = ctx.request.header('x-order-token') ?? ctx.request.qs().token
-    if (isOrderAccessToken(ctx.tenant!, order.number, token)) return order
-    const visitor = await this.#visitor(ctx)
-    if (visitor && order.visitorId === visitor.id) return order
-    throw notFound('No such order', 'E_ORDER_NOT_FOUND')
+  #order(ctx: HttpContext) {
+    return visitorOrder(ctx)
   }
 }

@@ -21,6 +21,9 @@ import Refund from '#orders/models/refund'
 import { newTradeNo } from '#orders/services/order_numbers'
 import { selectValidTickets } from '#orders/services/ticket_selection'
 import { revokeTicketCodes } from '#tickets/services/ticket_service'
+import { deleteFaceEnrollments } from '#checkin/services/face_enrollments'
+import { announce } from '#tickets/services/ticket_delivery'
+import { webhookEvents } from '#members/services/webhook_events'
 import { recordOrderEvent, type Actor } from '#orders/services/order_events'
 import { refreshOrderStatus } from '#orders/services/order_status'
 import RefundService, { actorLabel } from '#orders/services/refund_service'
@@ -197,6 +200,7 @@ export default class ChangeService {
       )
     }
     await revokeTicketCodes(trx, old.map((ticket) => ticket.id), 'changed')
+    await deleteFaceEnrollments(trx, old.map((ticket) => ticket.id), 'changed')
     await trx.from('order_tickets').whereIn('id', old.map((ticket) => ticket.id)).update({ status: 'changed', updated_at: new Date() })
     await InventoryService.giveBack(
       this.tenant,
@@ -233,6 +237,8 @@ export default class ChangeService {
     await trx.from('order_changes').where('id', change.id).update({ status: 'completed', refund_id: refundId, updated_at: new Date() })
     const fromSessions = [...new Set(old.map((ticket) => ticket.sessionId))]
     await recordOrderEvent(trx, order, 'changed', actor, { changeId: change.id, fromSessionIds: fromSessions, toSessionId: change.to_session_id, difference: change.difference })
+    await announce(trx, this.tenant, order, 'change_confirmed', { key: String(change.id) })
+    await webhookEvents.orderChanged(trx, this.tenant, order, change.id)
     await auditLog.tenant(trx, { action: 'order.changed', subjectType: 'order', subjectId: order.number, meta: { changeId: change.id, toSessionId: change.to_session_id, difference: change.difference } })
     await refreshOrderStatus(trx, order, actor)
     return refundId

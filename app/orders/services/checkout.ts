@@ -23,6 +23,8 @@ import OrderTicket from '#orders/models/order_ticket'
 import { sealHolderId } from '#orders/services/holder_identity'
 import { newOrderNumber } from '#orders/services/order_numbers'
 import { recordOrderEvent, type Actor } from '#orders/services/order_events'
+import { announce } from '#tickets/services/ticket_delivery'
+import { webhookEvents } from '#members/services/webhook_events'
 import { runInTenant, type TenantTransaction } from '#tenancy/services/tenant_database'
 import type Tenant from '#tenancy/models/tenant'
 
@@ -188,7 +190,7 @@ export default class Checkout {
       if (!(await InventoryService.consume(this.tenant, hold.id, trx))) {
         throw new AppError('The places ran out before the order was complete; please try again', { status: 409, code: 'E_HOLD_EXPIRED' })
       }
-      await issueOrder(trx, order, options.actor, { free: true })
+      await issueOrder(trx, this.tenant, order, options.actor, { free: true })
     }
     return order
   }
@@ -230,11 +232,16 @@ export default class Checkout {
   }
 }
 
-/** Paid (or free): the tickets become valid and the order is issued (出票), in the caller's transaction. */
-export async function issueOrder(trx: TenantTransaction, order: Order, actor: Actor, data: Record<string, unknown> = {}) {
+/**
+ * Paid (or free): the tickets become valid, the order is issued (出票) and the visitor told, in the
+ * caller's transaction.
+ */
+export async function issueOrder(trx: TenantTransaction, tenant: Tenant, order: Order, actor: Actor, data: Record<string, unknown> = {}) {
   const now = DateTime.now()
   await trx.from('order_tickets').where('order_id', order.id).where('status', 'reserved').update({ status: 'valid', updated_at: now.toJSDate() })
   order.paidAt = now
   await recordOrderEvent(trx, order, 'paid', actor, data)
   await recordOrderEvent(trx, order, 'issued', { type: 'system' }, {}, 'issued')
+  await announce(trx, tenant, order, 'tickets_issued')
+  await webhookEvents.orderPaid(trx, tenant, order)
 }

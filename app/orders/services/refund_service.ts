@@ -21,6 +21,9 @@ import Refund from '#orders/models/refund'
 import { newTradeNo } from '#orders/services/order_numbers'
 import { selectValidTickets } from '#orders/services/ticket_selection'
 import { revokeTicketCodes } from '#tickets/services/ticket_service'
+import { deleteFaceEnrollments } from '#checkin/services/face_enrollments'
+import { announce } from '#tickets/services/ticket_delivery'
+import { webhookEvents } from '#members/services/webhook_events'
 import { recordOrderEvent, type Actor } from '#orders/services/order_events'
 import { refreshOrderStatus } from '#orders/services/order_status'
 import { RefundPolicy } from '#orders/services/refund_policy'
@@ -208,6 +211,8 @@ export default class RefundService {
         refund.merge({ status: 'succeeded', completedAt: answer.completedAt ? DateTime.fromJSDate(answer.completedAt) : DateTime.now(), nextQueryAt: null })
         await refund.useTransaction(trx).save()
         await recordOrderEvent(trx, order, 'refund_succeeded', actor, data)
+        await webhookEvents.orderRefunded(trx, this.tenant, order, refund)
+        if (refund.kind !== 'change') await announce(trx, this.tenant, order, 'order_refunded', { key: refund.outRefundNo, amount: refund.amount, reason: refund.reason ?? undefined })
       } else if (answer.state === 'failed') {
         refund.merge({ status: 'failed', nextQueryAt: null })
         await refund.useTransaction(trx).save()
@@ -314,6 +319,7 @@ export default class RefundService {
 
     const tickets = await OrderTicket.query({ client: trx }).whereIn('id', refund.ticketIds)
     await revokeTicketCodes(trx, refund.ticketIds, 'refunded')
+    await deleteFaceEnrollments(trx, refund.ticketIds, 'refunded')
     await trx.from('order_tickets').whereIn('id', refund.ticketIds).update({ status: 'refunded', updated_at: new Date() })
     await InventoryService.giveBack(
       this.tenant,
@@ -322,6 +328,11 @@ export default class RefundService {
     )
     await recordOrderEvent(trx, order, 'refund_approved', actor, { outRefundNo: refund.outRefundNo, amount: refund.amount, fee: refund.fee })
     await refreshOrderStatus(trx, order, actor)
+    // Nothing to send back through a channel (a free order): done, and the visitor told now.
+    if (refund.status === 'succeeded') {
+      await announce(trx, this.tenant, order, 'order_refunded', { key: refund.outRefundNo, amount: 0, reason: refund.reason ?? undefined })
+      await webhookEvents.orderRefunded(trx, this.tenant, order, refund)
+    }
   }
 
   async #lockRequested(trx: TenantTransaction, refundId: number) {

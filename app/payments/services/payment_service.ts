@@ -200,14 +200,14 @@ export default class PaymentService {
     }
     if (order.status === 'pending_payment' && (await InventoryService.consume(this.tenant, order.holdId, trx))) {
       order.paidAmount = payment.amount
-      await issueOrder(trx, order, actor, data)
+      await issueOrder(trx, this.tenant, order, actor, data)
       return [others]
     }
     if (order.status === 'pending_payment' || order.status === 'expired' || order.status === 'cancelled') {
       if (await this.#holdAgain(trx, order)) {
         order.paidAmount = payment.amount
         order.closedAt = null
-        await issueOrder(trx, order, actor, { ...data, late: true })
+        await issueOrder(trx, this.tenant, order, actor, { ...data, late: true })
         return [others]
       }
       if (order.status === 'pending_payment') {

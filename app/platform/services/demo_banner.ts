@@ -21,12 +21,13 @@ export async function printDemoBanner(timing: { embeddedDatabase: boolean; datab
     lines.push(`${venue.name} [${venue.venueType}, ${venue.status}]`)
     lines.push(`  visitor pages  ${urls.visitor}`)
     lines.push(`  console        ${urls.console}`)
+    lines.push(`  gate scanner   ${urls.visitor}scanner/  (staff phones: sign in as gate@${venue.slug}.demo)`)
     lines.push(`  on sale        ${await onSale(venue)}`)
     lines.push(`  staff          owner@ admin@ boxoffice@ gate@ finance@${venue.slug}.demo / ${DEMO_PASSWORD}`)
     lines.push('')
   }
   if (timing.sandboxUrl) {
-    lines.push(`Payment sandbox (WeChat Pay, Alipay, UnionPay)  ${timing.sandboxUrl}  — its cashier page pays, fails or cancels`)
+    lines.push(`Sandbox of WeChat Pay, Alipay, UnionPay and the WeChat API  ${timing.sandboxUrl}  (its cashier page pays, fails or cancels)`)
     lines.push('')
   }
   lines.push('Stop with Ctrl+C.')

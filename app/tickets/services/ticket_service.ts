@@ -43,7 +43,7 @@ export default class TicketService {
         .where('t.order_id', order.id)
         .whereNotIn('t.status', ['changed', 'void'])
         .orderBy('t.id')
-        .select('t.*', 'p.name as product_name', 'p.entries_per_ticket', 'p.entry_opens_minutes_before', 'p.entry_closes_minutes_after', 's.kind as session_kind', 's.starts_at', 's.ends_at', 's.name as session_name', 'site.name as site_name', 'seat.section', 'seat.row_label', 'seat.seat_label')
+        .select('t.*', 'p.name as product_name', 'p.entries_per_ticket', 'p.entry_opens_minutes_before', 'p.entry_closes_minutes_after', 's.kind as session_kind', 's.starts_at', 's.ends_at', 's.name as session_name', 'site.name as site_name', 'site.timezone', 'seat.section', 'seat.row_label', 'seat.seat_label')
       const signer = rows.some((row) => row.status === 'valid' || row.status === 'used') ? await TicketKeys.signer(this.tenant, trx) : null
       return rows.map((row) => {
         const admits = row.status === 'valid' || row.status === 'used'
@@ -53,6 +53,7 @@ export default class TicketService {
           code: admits ? encodeTicketCode({ kid: signer!.kid, tenantId: this.tenant.id, ticketId: Number(row.id), serial: row.secret_serial }, signer!.privateKey) : null,
           product: row.product_name,
           site: row.site_name,
+          timezone: row.timezone as string,
           session: { name: row.session_name, startsAt: row.starts_at, endsAt: row.ends_at },
           window: entryWindow({ sessionKind: row.session_kind, startsAt: row.starts_at, endsAt: row.ends_at, opensBefore: row.entry_opens_minutes_before, closesAfter: row.entry_closes_minutes_after }),
           seat: row.row_label ? { section: row.section, row: row.row_label, label: row.seat_label } : null,

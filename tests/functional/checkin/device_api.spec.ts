@@ -233,4 +233,20 @@ test.group('Tickets and the device API', () => {
     const unchanged = await east.client.call('GET', `/offline-list?updatedSince=${encodeURIComponent(next.body.generatedAt)}`)
     assert.lengthOf(unchanged.body.tickets, 0)
   })
+
+  test('rotating the signing key keeps issued codes working; new codes carry the new key', async ({ client, assert }) => {
+    const venue = await venueAtTheGate(client)
+    const [gate] = venue.gates
+    const before = await tickets(client, venue.tenant, venue.products[0].id, venue.session.id)
+    const rotated = await venue.owner.post('/ticket-keys/rotate')
+    rotated.assertStatus(200)
+    assert.deepEqual(rotated.body().keys.map((k: any) => k.status), ['retired', 'active'])
+    const after = await tickets(client, venue.tenant, venue.products[0].id, venue.session.id)
+    assert.equal(decodeTicketCode(after.tickets[0].code)!.kid, rotated.body().kid)
+    assert.notEqual(decodeTicketCode(before.tickets[0].code)!.kid, rotated.body().kid)
+    assert.deepInclude((await gate.client.scan({ code: before.tickets[0].code })).body.answer, { ok: true, result: 'admitted' })
+    assert.deepInclude((await gate.client.scan({ code: after.tickets[0].code })).body.answer, { ok: true, result: 'admitted' })
+    const keys = (await gate.client.call('GET', '/keys')).body.keys
+    assert.lengthOf(keys, 2)
+  })
 })

@@ -119,4 +119,34 @@ test.group('Refunds at the console', () => {
     assert.equal(abnormal.status, 'refunding')
     assert.equal(abnormal.refundedAmount, 8000)
   })
+
+  test('a venue that reviews changes: the visitor asks, staff approve, the ticket moves', async ({ client, assert }) => {
+    const sale = await payableVenue(['wechat_pay'], { quotas: [{ capacity: 5 }] })
+    const { tenant } = sale
+    const schema = tenant.schemaName
+    await db.from(`${schema}.products`).update({ changeable: true })
+    const owner = await consoleAgent(client, tenant.slug, `owner@${tenant.slug}.test`, 'correct-horse-42')
+    const { updatedAt, ...rules } = (await owner.get('/booking-rules')).body().rules
+    ;(await owner.put('/booking-rules', { ...rules, changeApproval: 'staff' })).assertStatus(200)
+    const later = sale.session.startsAt.plus({ days: 1 })
+    const [next] = await db
+      .table(`${schema}.sessions`)
+      .insert({ site_id: sale.site.id, kind: 'slot', starts_at: later.toJSDate(), ends_at: later.plus({ hours: 1 }).toJSDate(), status: 'open', created_at: new Date(), updated_at: new Date() })
+      .returning('id')
+    const [quota] = await db.table(`${schema}.quotas`).insert({ session_id: next.id, name: 'Next day', capacity: 5, held: 0, sold: 0, created_at: new Date(), updated_at: new Date() }).returning('id')
+    await db.table(`${schema}.quota_products`).insert({ quota_id: quota.id, product_id: sale.products[0].id })
+    const order = await paidOrder(client, tenant, sale.products[0].id, sale.session.id, 'reviewed-change-1')
+
+    const asked = await client.post(`/t/${tenant.slug}/api/orders/${order.number}/changes`).header('X-Order-Token', order.accessToken).json({ toSessionId: Number(next.id) })
+    asked.assertStatus(201)
+    assert.deepInclude(asked.body().change, { status: 'requested', difference: 0 })
+    assert.deepEqual(asked.body().order.tickets.map((t: any) => t.status), ['valid'])
+
+    const approved = await owner.post(`/changes/${asked.body().change.id}/approve`)
+    approved.assertStatus(200)
+    assert.equal(approved.body().change.status, 'completed')
+    const moved = await viewOrder(client, tenant, order.number, order.accessToken)
+    assert.deepEqual(moved.tickets.map((t: any) => [t.status, t.session.id]), [['changed', sale.session.id], ['valid', Number(next.id)]])
+    ;(await owner.post(`/changes/${asked.body().change.id}/reject`, { reason: 'too late' })).assertStatus(409)
+  })
 })
