@@ -27,7 +27,7 @@ consoleApi(() => {
   router.get('/checkins', [CheckinsController, 'index']).use(can('checkin:read'))
   router.get('/checkins/live', [CheckinsController, 'live']).use(can('checkin:read'))
   // Gate staff pick the site they stand at (the scanner) without seeing the rest of the catalog.
-  router.get('/checkins/sites', [SitesController, 'index']).use(can('checkin:read'))
+  router.get('/checkins/sites', [SitesController, 'index']).as('checkins.sites').use(can('checkin:read'))
   router.get('/devices', [CheckinsController, 'devices']).use(can('devices:read'))
   router.post('/devices', [CheckinsController, 'registerDevice']).use(can('devices:write'))
   router.post('/ticket-keys/rotate', [CheckinsController, 'rotateTicketKey']).use(can('devices:write'))

@@ -1,8 +1,9 @@
 /*
  * Telling the visitor: tickets issued, order refunded, change confirmed, and tomorrow's visit.
  * Each message goes into the outbox in the same transaction as the change it tells about (so none
- * is sent for a change that rolled back), by SMS to the order's contact phone and by WeChat
- * template message to the buyer's openid when the venue has one. Sending happens later and is
+ * is sent for a change that rolled back), by SMS to the order's contact phone, by email to a buyer
+ * with an account and an email, and by WeChat template message to the buyer's openid when the
+ * venue has an official account. Sending happens later and is
  * retried; a failure never touches the order.
  */
 import { DateTime } from 'luxon'
@@ -19,6 +20,13 @@ import type Tenant from '#tenancy/models/tenant'
 type Announcement = TemplateEvent
 
 const yuan = (fen: number) => (fen / 100).toFixed(2)
+
+const EMAIL_SUBJECT: Record<Announcement, string> = {
+  tickets_issued: '电子票 E-tickets',
+  order_refunded: '退款 Refund',
+  change_confirmed: '改签 Change confirmed',
+  visit_reminder: '明日游览提醒 Your visit tomorrow',
+}
 
 /** The order's own page (with its access token, so a buyer without an account can open it). */
 export function orderLink(tenant: Tenant, number: string) {
@@ -62,6 +70,11 @@ export async function announce(trx: TenantTransaction, tenant: Tenant, order: Or
   const key = `${kind}:${order.number}${options.key ? `:${options.key}` : ''}`
   if (order.contactPhone) {
     await Outbox.enqueue(trx, { channel: 'sms', recipient: order.contactPhone, template: kind, body: smsText(tenant, kind, order, about, options), dedupeKey: `sms:${key}`, orderId: order.id })
+  }
+  // A visitor with an account and an email gets the same by email.
+  const visitor = order.visitorId ? await trx.from('visitors').where('id', order.visitorId).select('email').first() : null
+  if (visitor?.email) {
+    await Outbox.enqueue(trx, { channel: 'email', recipient: visitor.email, template: kind, subject: `${tenant.name} · ${EMAIL_SUBJECT[kind]} ${order.number}`, body: smsText(tenant, kind, order, about, options), dedupeKey: `email:${key}`, orderId: order.id })
   }
   const openid = order.visitorId ? await openidOf(trx, order.visitorId) : null
   await enqueueTemplateMessage(trx, tenant, {

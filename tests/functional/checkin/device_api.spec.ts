@@ -249,4 +249,14 @@ test.group('Tickets and the device API', () => {
     const keys = (await gate.client.call('GET', '/keys')).body.keys
     assert.lengthOf(keys, 2)
   })
+
+  test('gate staff see the sites to stand at, not the rest of the catalog', async ({ client, assert }) => {
+    const venue = await venueAtTheGate(client)
+    ;(await venue.owner.post('/staff', { email: `gate@${venue.tenant.slug}.test`, fullName: 'Gate', password: 'gate-pass-2026', roles: ['checkin'] })).assertStatus(201)
+    const gate = await consoleAgent(client, venue.tenant.slug, `gate@${venue.tenant.slug}.test`, 'gate-pass-2026')
+    const sites = await gate.get('/checkins/sites')
+    sites.assertStatus(200)
+    assert.deepEqual(sites.body().sites.map((s: any) => s.id), [venue.site.id])
+    ;(await gate.get('/sites')).assertStatus(403)
+  })
 })

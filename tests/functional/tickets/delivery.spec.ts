@@ -17,6 +17,7 @@ async function followerOrder(client: ApiClient) {
   // One of the sandbox's WeChat users, as OAuth would have found them.
   const [user] = (await (await fetch(`${sandboxUrl()}/sandbox/wechat/users?appId=${account.appId}`)).json()) as { openid: string; nickname: string }[]
   const visitor = await runInTenant(sale.tenant, (trx) => visitorForWechat(trx, { appId: account.appId, openid: user.openid, nickname: user.nickname }))
+  await db.from(`${sale.tenant.schemaName}.visitors`).where('id', visitor.id).update({ email: 'xiaoming@example.com' })
   const { order, accessToken } = await placeOrder(client, sale.tenant, [{ productId: sale.products[0].id, sessionId: sale.session.id, quantity: 2 }])
   await db.from(`${sale.tenant.schemaName}.orders`).where('number', order.number).update({ visitor_id: visitor.id })
   return { sale, account, order, accessToken, openid: user.openid }
@@ -32,12 +33,17 @@ test.group('Telling visitors', () => {
     await eventually(() => viewOrder(client, sale.tenant, order.number, accessToken), (o) => o.status === 'issued')
 
     const queued = await outbox(sale.tenant.schemaName)
-    assert.deepEqual(queued.map((m) => [m.channel, m.template, m.status]), [['sms', 'tickets_issued', 'pending'], ['wechat_template', 'tickets_issued', 'pending']])
+    assert.deepEqual(queued.map((m) => [m.channel, m.template, m.status]), [
+      ['sms', 'tickets_issued', 'pending'],
+      ['email', 'tickets_issued', 'pending'],
+      ['wechat_template', 'tickets_issued', 'pending'],
+    ])
+    assert.equal(queued[1].recipient, 'xiaoming@example.com')
     assert.equal(queued[0].recipient, '13700001111')
     assert.include(queued[0].body, order.number)
     assert.include(queued[0].body, `/orders/${order.number}?token=${accessToken}`)
 
-    assert.deepEqual(await Outbox.deliverDue(sale.tenant), { sent: 2, failed: 0 })
+    assert.deepEqual(await Outbox.deliverDue(sale.tenant), { sent: 3, failed: 0 })
     const sent = (await (await fetch(`${sandboxUrl()}/sandbox/wechat/templates?appId=${account.appId}`)).json()) as any[]
     assert.lengthOf(sent, 1)
     assert.equal(sent[0].touser, openid)
@@ -57,7 +63,7 @@ test.group('Telling visitors', () => {
 
     useSender('sms', { send: async () => { throw new Error('SMS provider unavailable') } })
     try {
-      assert.deepEqual(await Outbox.deliverDue(sale.tenant), { sent: 1, failed: 1 })
+      assert.deepEqual(await Outbox.deliverDue(sale.tenant), { sent: 2, failed: 1 })
       const [sms] = await db.from(`${sale.tenant.schemaName}.outbox_messages`).where('channel', 'sms')
       assert.deepInclude(sms, { status: 'pending', attempts: 1, last_error: 'SMS provider unavailable' })
       assert.isAbove(sms.next_attempt_at.getTime(), Date.now())
@@ -70,7 +76,7 @@ test.group('Telling visitors', () => {
     ;(await client.post(`/t/${sale.tenant.slug}/api/orders/${order.number}/refunds`).header('X-Order-Token', accessToken).json({ ticketIds: [first.id] })).assertStatus(201)
     await eventually(() => viewOrder(client, sale.tenant, order.number, accessToken), (o) => o.status === 'partially_refunded')
     const refunds = (await outbox(sale.tenant.schemaName)).filter((m) => m.template === 'order_refunded')
-    assert.deepEqual(refunds.map((m) => m.channel), ['sms', 'wechat_template'])
+    assert.deepEqual(refunds.map((m) => m.channel), ['sms', 'email', 'wechat_template'])
     assert.include(refunds[0].body, '¥80.00')
   })
 
@@ -85,7 +91,7 @@ test.group('Telling visitors', () => {
     assert.equal(await remindTomorrowsVisitors(sale.tenant), 1)
     assert.equal(await remindTomorrowsVisitors(sale.tenant), 1)
     const reminders = (await outbox(sale.tenant.schemaName)).filter((m) => m.template === 'visit_reminder')
-    assert.deepEqual(reminders.map((m) => m.channel), ['sms', 'wechat_template'])
+    assert.deepEqual(reminders.map((m) => m.channel), ['sms', 'email', 'wechat_template'])
     assert.include(reminders[0].body, tomorrowNoon.toFormat('yyyy-MM-dd 12:00'))
   })
 })
