@@ -118,7 +118,8 @@ async function main() {
         '',
       ].join('\n')
     )
-    if (oversold > 0 || created !== state.holds) process.exitCode = 1
+    // Holds can outnumber the 201s autocannon counted (requests in flight when its time ran out), never the reverse.
+    if (oversold > 0 || created > state.holds) process.exitCode = 1
   } finally {
     await app.stop()
   }
