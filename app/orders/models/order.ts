@@ -42,6 +42,13 @@ export default class Order extends TenantModel {
   @column()
   declare totalAmount: number
 
+  /** The coupon's order-level discount (fen): totalAmount is the tickets' prices less this. */
+  @column()
+  declare discountAmount: number
+
+  @column()
+  declare couponCode: string | null
+
   @column()
   declare paidAmount: number
 

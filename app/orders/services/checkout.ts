@@ -25,6 +25,7 @@ import { newOrderNumber } from '#orders/services/order_numbers'
 import { recordOrderEvent, type Actor } from '#orders/services/order_events'
 import { announce } from '#tickets/services/ticket_delivery'
 import { webhookEvents } from '#members/services/webhook_events'
+import Coupons from '#members/services/coupons'
 import { runInTenant, type TenantTransaction } from '#tenancy/services/tenant_database'
 import type Tenant from '#tenancy/models/tenant'
 
@@ -41,6 +42,8 @@ export interface CheckoutInput {
   bestAvailable?: { sessionId: number; accessible?: boolean }
   holders?: CheckoutHolder[]
   contact: { name?: string; phone: string }
+  /** A coupon code: its discount is worked out here, never taken from the client. */
+  couponCode?: string
 }
 
 export interface CheckoutOptions {
@@ -161,7 +164,19 @@ export default class Checkout {
         })
       }
     }
-    const total = tickets.reduce((sum, ticket) => sum + ticket.price!, 0)
+    const subtotal = tickets.reduce((sum, ticket) => sum + ticket.price!, 0)
+    // The coupon's use is taken in this transaction: a refusal (422 on couponCode) rolls it all back
+    // and the caller gives the hold back. The discount is order-level; ticket prices stay as they are.
+    const coupon = input.couponCode
+      ? await Coupons.for(this.tenant).redeem(
+          trx,
+          input.couponCode,
+          tickets.map((ticket) => ({ productId: ticket.productId!, price: ticket.price! })),
+          options.visitorId
+        )
+      : null
+    const discount = Math.min(coupon?.discount ?? 0, subtotal)
+    const total = subtotal - discount
 
     const order = await Order.create(
       {
@@ -172,6 +187,8 @@ export default class Checkout {
         contactName: input.contact.name ?? null,
         contactPhone: input.contact.phone,
         totalAmount: total,
+        discountAmount: discount,
+        couponCode: coupon?.code ?? null,
         holdId: hold.id,
         expiresAt: DateTime.fromJSDate(hold.expiresAt),
         idempotencyKey: options.idempotencyKey,
@@ -183,7 +200,13 @@ export default class Checkout {
       tickets.map((ticket) => ({ ...ticket, orderId: order.id })),
       { client: trx }
     )
-    await recordOrderEvent(trx, order, 'placed', options.actor, { totalAmount: total, tickets: tickets.length, holdId: hold.id })
+    if (coupon) await Coupons.for(this.tenant).recordRedemption(trx, coupon, order.id)
+    await recordOrderEvent(trx, order, 'placed', options.actor, {
+      totalAmount: total,
+      tickets: tickets.length,
+      holdId: hold.id,
+      ...(coupon ? { discountAmount: discount, couponCode: coupon.code } : {}),
+    })
 
     // Nothing to pay: the order is complete now.
     if (total === 0) {

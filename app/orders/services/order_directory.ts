@@ -116,6 +116,8 @@ export default class OrderDirectory {
       status: order.status,
       currency: 'CNY',
       totalAmount: order.totalAmount,
+      discountAmount: order.discountAmount ?? 0,
+      couponCode: order.couponCode ?? null,
       paidAmount: order.paidAmount,
       refundedAmount: order.refundedAmount,
       salesChannel: order.salesChannel,

@@ -23,6 +23,7 @@ import { selectValidTickets } from '#orders/services/ticket_selection'
 import { revokeTicketCodes } from '#tickets/services/ticket_service'
 import { deleteFaceEnrollments } from '#checkin/services/face_enrollments'
 import { announce } from '#tickets/services/ticket_delivery'
+import Coupons from '#members/services/coupons'
 import { webhookEvents } from '#members/services/webhook_events'
 import { recordOrderEvent, type Actor } from '#orders/services/order_events'
 import { refreshOrderStatus } from '#orders/services/order_status'
@@ -91,8 +92,9 @@ export default class RefundService {
         if (refused) throw new AppError(`${refused.reason} (an override with a reason can refund it anyway)`, { status: 422, code: 'E_NOT_REFUNDABLE', field: 'ticketIds' })
         return { amount: quote.amount, fee: quote.fee, kind: 'staff' as const, approve: true }
       }
-      const total = tickets.reduce((sum, ticket) => sum + ticket.price, 0)
-      if (ask.override.fee > total) throw invalid('override.fee', `The fee cannot be more than the tickets' price (${total} fen)`)
+      const paid = await paidPrices(trx, tickets)
+      const total = tickets.reduce((sum, ticket) => sum + (paid.get(ticket.id) ?? ticket.price), 0)
+      if (ask.override.fee > total) throw invalid('override.fee', `The fee cannot be more than what was paid for these tickets (${total} fen)`)
       return { amount: total - ask.override.fee, fee: ask.override.fee, kind: 'staff' as const, approve: true, overrideReason: ask.override.reason }
     }, ask)
   }
@@ -328,6 +330,11 @@ export default class RefundService {
     )
     await recordOrderEvent(trx, order, 'refund_approved', actor, { outRefundNo: refund.outRefundNo, amount: refund.amount, fee: refund.fee })
     await refreshOrderStatus(trx, order, actor)
+    // Every ticket refunded: the coupon's use comes back if its campaign says so.
+    if (order.discountAmount > 0 || order.couponCode) {
+      const left = await trx.from('order_tickets').where('order_id', order.id).whereNot('status', 'refunded').count('* as count').first()
+      if (Number(left?.count ?? 0) === 0) await Coupons.giveBack(trx, order.id)
+    }
     // Nothing to send back through a channel (a free order): done, and the visitor told now.
     if (refund.status === 'succeeded') {
       await announce(trx, this.tenant, order, 'order_refunded', { key: refund.outRefundNo, amount: 0, reason: refund.reason ?? undefined })
@@ -346,11 +353,12 @@ export default class RefundService {
     async #quote(trx: TenantTransaction, tickets: OrderTicket[]) {
     const products = new Map((await Product.query({ client: trx }).whereIn('id', tickets.map((t) => t.productId))).map((p) => [p.id, p]))
     const sessions = new Map((await Session.query({ client: trx }).whereIn('id', tickets.map((t) => t.sessionId))).map((s) => [s.id, s]))
+    const paid = await paidPrices(trx, tickets)
     const quotes: TicketQuote[] = tickets.map((ticket) => {
       const product = products.get(ticket.productId)!
       const session = sessions.get(ticket.sessionId)!
       const deadline = (session.kind === 'open_date' ? session.endsAt : session.startsAt).toJSDate()
-      const verdict = RefundPolicy.quote({ price: ticket.price, deadline, refundable: product.refundable, tiers: product.refundTiers })
+      const verdict = RefundPolicy.quote({ price: paid.get(ticket.id) ?? ticket.price, deadline, refundable: product.refundable, tiers: product.refundTiers })
       return verdict.allowed
         ? { ticketId: ticket.id, price: ticket.price, allowed: true, fee: verdict.fee, amount: verdict.amount }
         : { ticketId: ticket.id, price: ticket.price, allowed: false, fee: 0, amount: 0, reason: verdict.reason }
@@ -372,3 +380,35 @@ export function actorLabel(actor: Actor): string {
   return actor.id === undefined || actor.id === null ? actor.type : `${actor.type}:${actor.id}`
 }
 
+/**
+ * What was actually paid for each ticket: its price less its share of the order's coupon discount,
+ * floor(discount × price / sum of prices) with the remainder on the last ticket (by id) of the order.
+ */
+async function paidPrices(trx: TenantTransaction, tickets: OrderTicket[]): Promise<Map<number, number>> {
+  const paid = new Map<number, number>()
+  if (!tickets.length) return paid
+  const order = await trx.from('orders').where('id', tickets[0].orderId).select('discount_amount').first()
+  const discount = Number(order?.discount_amount ?? 0)
+  if (discount <= 0) return paid
+  // The tickets the order was placed with (a changed ticket's replacement carries its original's share).
+  const all: { id: number; price: number; replaces_id: number | null }[] = await trx
+    .from('order_tickets')
+    .where('order_id', tickets[0].orderId)
+    .orderBy('id')
+    .select('id', 'price', 'replaces_id')
+  const originals = all.filter((row) => !row.replaces_id)
+  const sum = originals.reduce((total, row) => total + row.price, 0)
+  const share = new Map<number, number>()
+  let given = 0
+  for (const [index, row] of originals.entries()) {
+    const part = index === originals.length - 1 ? discount - given : Math.floor((discount * row.price) / (sum || 1))
+    given += part
+    share.set(Number(row.id), part)
+  }
+  for (const row of all) {
+    let root = row
+    while (root.replaces_id) root = all.find((other) => Number(other.id) === Number(root.replaces_id)) ?? { ...root, replaces_id: null }
+    paid.set(Number(row.id), Math.max(0, row.price - (share.get(Number(root.id)) ?? 0)))
+  }
+  return paid
+}

@@ -29,6 +29,7 @@ export const placeOrderValidator = vine.create({
     name: vine.string().trim().minLength(1).maxLength(40).optional(),
     phone: mobilePhone(),
   }),
+  couponCode: vine.string().trim().minLength(4).maxLength(40).optional(),
 })
 
 /** The client's idempotency key for checkout (a UUID or similar random text). */

@@ -25,6 +25,7 @@ import { issueOrder } from '#orders/services/checkout'
 import { newTradeNo } from '#orders/services/order_numbers'
 import { recordOrderEvent, SYSTEM, type Actor } from '#orders/services/order_events'
 import RefundService from '#orders/services/refund_service'
+import Coupons from '#members/services/coupons'
 import ChangeService from '#orders/services/change_service'
 import { PAYMENT_METHODS, ChannelError, NotificationRejected, type ChannelKind, type ChannelTrade, type ChannelEvent } from '#payments/channel'
 import Payment from '#payments/models/payment'
@@ -348,6 +349,7 @@ export default class PaymentService {
       locked.closedAt = DateTime.now()
       await recordOrderEvent(trx, locked, status, actor, {}, status)
       await trx.from('order_tickets').where('order_id', locked.id).where('status', 'reserved').update({ status: 'void', updated_at: new Date() })
+      await Coupons.giveBack(trx, locked.id, { unpaid: true })
       return true
     })
     if (ended) await InventoryService.release(this.tenant, order.holdId)
