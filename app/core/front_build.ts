@@ -6,6 +6,7 @@
 import { readFile, stat } from 'node:fs/promises'
 import app from '@adonisjs/core/services/app'
 import { AppError } from '#core/app_error'
+import { escapeHtml } from '#core/html'
 
 /** The surfaces resources/ builds (a folder with an index.html each). */
 export type FrontSurface = 'scanner'
@@ -23,7 +24,6 @@ const ASSET_NAME = /^[\w-]+\.[a-z0-9]+$/i
 
 const shells = new Map<FrontSurface, Promise<string>>()
 
-export const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 /** JSON inside <script>: no "</script>" or "<!--" can end or bend the element. */
 export const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c')

@@ -2,11 +2,8 @@
  * The sandbox cashier (收银台): what a demo visitor sees instead of the real WeChat / Alipay /
  * UnionPay payment screen. Three buttons: pay, fail this attempt, cancel the payment.
  */
+import { escapeHtml } from '#core/html'
 import type { SandboxTrade } from '#sandbox/ledger'
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
-}
 
 const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`
 

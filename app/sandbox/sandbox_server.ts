@@ -16,7 +16,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http'
 import { SandboxLedger, type SandboxGatewayName, type SandboxRefund, type SandboxTrade } from '#sandbox/ledger'
 import { Notifier, type NotificationFaults } from '#sandbox/notifier'
 import { SandboxState } from '#sandbox/sandbox_state'
-import { cashierPage, escapeHtml } from '#sandbox/cashier_page'
+import { cashierPage } from '#sandbox/cashier_page'
+import { escapeHtml } from '#core/html'
 
 export interface SandboxRequest {
   method: string

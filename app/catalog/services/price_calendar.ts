@@ -18,6 +18,8 @@ import { invalid, notFound } from '#core/app_error'
 import CalendarDay from '#catalog/models/calendar_day'
 import PriceRule, { type DayKind } from '#catalog/models/price_rule'
 import Product from '#catalog/models/product'
+import type Session from '#catalog/models/session'
+import type Site from '#catalog/models/site'
 import { runInTenant, type TenantTransaction } from '#tenancy/services/tenant_database'
 import type Tenant from '#tenancy/models/tenant'
 
@@ -187,6 +189,12 @@ export async function loadPriceCalendar(trx: TenantTransaction, product: Product
     rules.map(ruleTerms),
     days.map((day) => ({ day: day.day.toISODate()!, kind: day.kind }))
   )
+}
+
+/** What `product` costs at `session` (on the session's local day at its site): what checkout and changes charge. */
+export async function priceAtSession(trx: TenantTransaction, product: Product, session: Session, site: Site) {
+  const day = session.startsAt.setZone(site.timezone).toISODate()!
+  return (await loadPriceCalendar(trx, product, day, day)).quote(day, { sessionId: session.id }).price
 }
 
 /** The visitor calendar: each day's prices of a product on sale (any other product is not found). */

@@ -119,9 +119,9 @@ export default class CheckinService {
   /** Answers (and records) one scan. */
   async scan(input: ScanInput): Promise<ScanAnswer> {
     const at = input.occurredAt ?? new Date()
-    const resolved = await this.#resolve(input, at)
     try {
       return await runInTenant(this.tenant, async (trx) => {
+        const resolved = await this.#resolve(trx, input, at)
         const decided = 'ticketId' in resolved ? await this.#decide(trx, resolved.ticketId, resolved.serial, input, at) : { answer: this.#unknown(resolved.result) }
         const answer = decided.answer
         if (input.offline && !answer.ok && answer.result === 'already_used') answer.conflict = true
@@ -164,7 +164,7 @@ export default class CheckinService {
   }
 
   /** Which ticket a scan is about (signature checked, or found by ID number). */
-  async #resolve(input: ScanInput, at: Date): Promise<{ ticketId: number; serial?: number } | { result: 'unknown' | 'revoked' }> {
+  async #resolve(trx: TenantTransaction, input: ScanInput, at: Date): Promise<{ ticketId: number; serial?: number } | { result: 'unknown' | 'revoked' }> {
     if (input.ticketId) return { ticketId: input.ticketId }
     if (input.code) {
       const decoded = decodeTicketCode(input.code.trim())
@@ -174,26 +174,23 @@ export default class CheckinService {
       return { ticketId: decoded.ticketId, serial: decoded.serial }
     }
     if (input.idNumber) {
-      const ticketId = await this.#ticketOfIdToday(input.idNumber, input.siteId, at)
+      const ticketId = await this.#ticketOfIdToday(trx, input.idNumber, input.siteId, at)
       return ticketId ? { ticketId } : { result: 'unknown' }
     }
     return { result: 'unknown' }
   }
 
   /** 刷身份证: the holder's ticket at this site whose day is today (the one open now first). */
-  async #ticketOfIdToday(idNumber: string, siteId: number, at: Date): Promise<number | null> {
-    const rows = await runInTenant(this.tenant, (trx) =>
-      trx.rawQuery(
-        `select t.id from order_tickets t
-         join sessions s on s.id = t.session_id
-         join sites site on site.id = s.site_id
-         join products p on p.id = t.product_id
-         where t.holder_id_hash = ? and s.site_id = ? and t.status in ('valid', 'used')
-           and (s.starts_at at time zone site.timezone)::date = (?::timestamptz at time zone site.timezone)::date
-         order by abs(extract(epoch from (s.starts_at - ?::timestamptz))), t.id
-         limit 1`,
-        [idNumberHash(this.tenant.id, idNumber), siteId, at, at]
-      )
+  async #ticketOfIdToday(trx: TenantTransaction, idNumber: string, siteId: number, at: Date): Promise<number | null> {
+    const rows = await trx.rawQuery(
+      `select t.id from order_tickets t
+       join sessions s on s.id = t.session_id
+       join sites site on site.id = s.site_id
+       where t.holder_id_hash = ? and s.site_id = ? and t.status in ('valid', 'used')
+         and (s.starts_at at time zone site.timezone)::date = (?::timestamptz at time zone site.timezone)::date
+       order by abs(extract(epoch from (s.starts_at - ?::timestamptz))), t.id
+       limit 1`,
+      [idNumberHash(this.tenant.id, idNumber), siteId, at, at]
     )
     return rows.rows[0] ? Number(rows.rows[0].id) : null
   }

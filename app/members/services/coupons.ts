@@ -7,7 +7,7 @@
  * find the code used up. The per-visitor limit is counted under a transaction-scoped advisory
  * lock on (campaign, visitor). A full refund gives the use back when the campaign says so.
  */
-import { randomInt } from 'node:crypto'
+import { randomText } from '#core/random_text'
 import { DateTime } from 'luxon'
 import { invalid, notFound } from '#core/app_error'
 import { auditLog } from '#identity/audit/audit_log'
@@ -53,14 +53,9 @@ interface CampaignRow {
 }
 
 /** Crockford base32: no I, L, O, U. */
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
 const CODE_LENGTH = 10
 
-export function generateCode(): string {
-  let code = ''
-  for (let i = 0; i < CODE_LENGTH; i++) code += ALPHABET[randomInt(ALPHABET.length)]
-  return code
-}
+export const generateCode = () => randomText(CODE_LENGTH)
 
 /** Codes are matched case-insensitively, without spaces or dashes. */
 export function normalizeCode(code: string): string {

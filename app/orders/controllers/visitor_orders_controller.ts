@@ -38,51 +38,51 @@ export default class VisitorOrdersController {
   }
 
   async show(ctx: HttpContext) {
-    const order = await this.#order(ctx)
+    const order = await visitorOrder(ctx)
     return { order: await OrderDirectory.for(ctx.tenant!).view(order, 'visitor') }
   }
 
   /** The tickets to show at the gate (codes for the QR; they keep working offline once loaded). */
   async tickets(ctx: HttpContext) {
-    const order = await this.#order(ctx)
+    const order = await visitorOrder(ctx)
     return { tickets: await TicketService.for(ctx.tenant!).ofOrder(order) }
   }
 
   async cancel(ctx: HttpContext) {
-    const order = await this.#order(ctx)
+    const order = await visitorOrder(ctx)
     await PaymentService.for(ctx.tenant!).end(order, 'cancelled', await this.#actor(ctx))
     return { order: await OrderDirectory.for(ctx.tenant!).view(await OrderDirectory.for(ctx.tenant!).find(order.number), 'visitor') }
   }
 
   async pay(ctx: HttpContext) {
-    const order = await this.#order(ctx)
+    const order = await visitorOrder(ctx)
     const input = await ctx.request.validateUsing(startPaymentValidator)
     const payment = await PaymentService.for(ctx.tenant!).start(order, this.#paymentInput(ctx, order.number, input), await this.#actor(ctx))
     return ctx.response.created({ payment })
   }
 
   async refundQuote(ctx: HttpContext) {
-    const order = await this.#order(ctx)
+    const order = await visitorOrder(ctx)
     const { ticketIds } = await refundQuoteValidator.validate(ctx.request.qs())
     return { quote: await RefundService.for(ctx.tenant!).quote(order, { ticketIds }) }
   }
 
   async refund(ctx: HttpContext) {
-    const order = await this.#order(ctx)
+    const order = await visitorOrder(ctx)
     const ask = await ctx.request.validateUsing(refundAskValidator)
     const refund = await RefundService.for(ctx.tenant!).request(order, ask, await this.#actor(ctx))
     return ctx.response.created({ refund, order: await OrderDirectory.for(ctx.tenant!).view(await OrderDirectory.for(ctx.tenant!).find(order.number), 'visitor') })
   }
 
   async changeQuote(ctx: HttpContext) {
-    const order = await this.#order(ctx)
+    const order = await visitorOrder(ctx)
     const ask = await changeQuoteValidator.validate(ctx.request.qs())
     const quote = await ChangeService.for(ctx.tenant!).quote(order, ask)
     return { quote: { difference: quote.difference, tickets: quote.tickets } }
   }
 
   async change(ctx: HttpContext) {
-    const order = await this.#order(ctx)
+    const order = await visitorOrder(ctx)
     const ask = await ctx.request.validateUsing(changeAskValidator)
     const change = await ChangeService.for(ctx.tenant!).request(order, ask, await this.#actor(ctx))
     return ctx.response.created({ change, order: await OrderDirectory.for(ctx.tenant!).view(await OrderDirectory.for(ctx.tenant!).find(order.number), 'visitor') })
@@ -90,7 +90,7 @@ export default class VisitorOrdersController {
 
   /** Pays the price difference of a change awaiting payment. */
   async payChange(ctx: HttpContext) {
-    const order = await this.#order(ctx)
+    const order = await visitorOrder(ctx)
     const input = await ctx.request.validateUsing(startPaymentValidator)
     const payment = await PaymentService.for(ctx.tenant!).start(order, this.#paymentInput(ctx, order.number, input), await this.#actor(ctx), Number(ctx.params.id))
     return ctx.response.created({ payment })
@@ -104,9 +104,5 @@ export default class VisitorOrdersController {
   async #actor(ctx: HttpContext): Promise<Actor> {
     const visitor = await signedInVisitor(ctx)
     return visitor ? { type: 'visitor', id: visitor.id } : { type: 'visitor' }
-  }
-
-  #order(ctx: HttpContext) {
-    return visitorOrder(ctx)
   }
 }

@@ -9,7 +9,7 @@
 import { DateTime } from 'luxon'
 import { AppError, invalid, notFound } from '#core/app_error'
 import { auditLog } from '#identity/audit/audit_log'
-import { loadPriceCalendar } from '#catalog/services/price_calendar'
+import { priceAtSession } from '#catalog/services/price_calendar'
 import Product from '#catalog/models/product'
 import Session from '#catalog/models/session'
 import Site from '#catalog/models/site'
@@ -18,7 +18,7 @@ import { readBookingRules } from '#inventory/services/booking_policy'
 import Order from '#orders/models/order'
 import OrderTicket from '#orders/models/order_ticket'
 import Refund from '#orders/models/refund'
-import { newTradeNo } from '#orders/services/order_numbers'
+import { newTradeNo } from '#payments/trade_numbers'
 import { selectValidTickets } from '#orders/services/ticket_selection'
 import { revokeTicketCodes } from '#tickets/services/ticket_service'
 import { deleteFaceEnrollments } from '#checkin/services/face_enrollments'
@@ -151,14 +151,6 @@ export default class ChangeService {
     })
   }
 
-  /** The change's order, for a payment of its difference. */
-  async orderOf(changeId: number, order: Order) {
-    const change = await runInTenant(this.tenant, (trx) => trx.from('order_changes').where('id', changeId).where('order_id', order.id).first())
-    if (!change) throw notFound('No such change', 'E_CHANGE_NOT_FOUND')
-    if (change.status !== 'awaiting_payment') throw new AppError(`This change is ${change.status}: nothing to pay`, { status: 409, code: 'E_CHANGE_NOT_PAYABLE' })
-    return { changeId: Number(change.id), amount: change.difference as number }
-  }
-
   async #completeIfHeld(trx: TenantTransaction, order: Order, change: ChangeRow, actor: Actor) {
     try {
       await this.#complete(trx, order, change, actor)
@@ -282,10 +274,9 @@ export default class ChangeService {
     if (oldSessions.some((old) => old.startsAt <= DateTime.now())) throw invalid('ticketIds', 'The session of these tickets has started: they can no longer be changed', 'E_NOT_CHANGEABLE')
     if (tickets.some((ticket) => ticket.sessionId === toSessionId)) throw invalid('toSessionId', 'These tickets are already for this session', 'E_SAME_SESSION')
     const site = await Site.findOrFail(session.siteId, { client: trx })
-    const day = session.startsAt.setZone(site.timezone).toISODate()!
     const perTicket = new Map<number, number>()
     for (const product of products) {
-      const price = (await loadPriceCalendar(trx, product, day, day)).quote(day, { sessionId: session.id }).price
+      const price = await priceAtSession(trx, product, session, site)
       for (const ticket of tickets.filter((candidate) => candidate.productId === product.id)) perTicket.set(ticket.id, price)
     }
     const difference = tickets.reduce((sum, ticket) => sum + perTicket.get(ticket.id)! - ticket.price, 0)

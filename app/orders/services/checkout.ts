@@ -11,7 +11,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 import { DateTime } from 'luxon'
 import { AppError, invalid } from '#core/app_error'
 import env from '#start/env'
-import { loadPriceCalendar } from '#catalog/services/price_calendar'
+import { priceAtSession } from '#catalog/services/price_calendar'
 import Product from '#catalog/models/product'
 import Session from '#catalog/models/session'
 import Site from '#catalog/models/site'
@@ -72,11 +72,6 @@ export function isOrderAccessToken(tenant: Tenant, number: string, token: string
 
 function digestOf(input: CheckoutInput, visitorId: number | null) {
   return createHash('sha256').update(JSON.stringify({ input, visitorId })).digest('hex')
-}
-
-/** The local date (site's time zone) a session is on: the price calendar's day. */
-function sessionDay(session: Session, site: Site): string {
-  return session.startsAt.setZone(site.timezone).toISODate()!
 }
 
 export default class Checkout {
@@ -232,9 +227,7 @@ export default class Checkout {
       const session = sessions.get(item.sessionId)
       // The hold already refused what is not on sale; this only guards against a change since.
       if (!product || !session) throw invalid(`items.${index}`, 'This product or session no longer exists', 'E_NOT_ON_SALE')
-      const day = sessionDay(session, sites.get(session.siteId)!)
-      const calendar = await loadPriceCalendar(trx, product, day, day)
-      byItem.push(calendar.quote(day, { sessionId: session.id }).price)
+      byItem.push(await priceAtSession(trx, product, session, sites.get(session.siteId)!))
     }
     const reserved = new Set([...products.values()].filter((product) => product.seating === 'reserved').map((product) => product.id))
     // A group ticket (团体票) admits its party with one code: up to its largest size.

@@ -7,8 +7,8 @@
  * - orderId and txnTime: UnionPay knows an order by orderId + txnTime, and queryTrans needs both
  *   while the contract only passes outTradeNo / outRefundNo. So our UnionPay order numbers
  *   carry their txnTime: they START with the 14-digit Beijing time yyyyMMddHHmmss, then
- *   letters/digits, 8–40 alphanumerics in all as UnionPay requires. `newUnionPayOrderId()` makes
- *   them (24 characters), for payments and refunds alike; anything else is refused.
+ *   letters/digits, 8–40 alphanumerics in all as UnionPay requires. `newTradeNo()`
+ *   (#payments/trade_numbers) makes them, for payments and refunds alike; anything else is refused.
  * - Close: UnionPay cannot close an unpaid consumption; it refuses payment after payTimeout
  *   (our expiresAt), and the sandbox closes it then. So close() only queries: 'pending' means
  *   payTimeout has not passed and the visitor may still pay; the caller must not take it as
@@ -23,7 +23,7 @@
  *   hours, so they are not rejected by age (replays are harmless: they only repeat a final state).
  *   Anything but HTTP 200 makes UnionPay retry.
  */
-import { randomInt } from 'node:crypto'
+import { newTradeNo } from '#payments/trade_numbers'
 import {
   ChannelError,
   NotificationRejected,
@@ -45,19 +45,11 @@ const PROCESSING = new Set(['03', '04', '05'])
 const NO_SUCH_ORDER = '34'
 const CNY = '156'
 
-const ORDER_ID_ALPHABET = '0123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz'
-
-/** A UnionPay orderId for a payment or a refund: its txnTime (Beijing) and 10 random alphanumerics. */
-export function newUnionPayOrderId(now = new Date()): string {
-  const suffix = Array.from({ length: 10 }, () => ORDER_ID_ALPHABET[randomInt(ORDER_ID_ALPHABET.length)]).join('')
-  return `${beijingTime(now)}${suffix}`
-}
-
 /** The txnTime an orderId of ours starts with. */
 export function txnTimeOf(orderId: string): string {
   const txnTime = orderId.slice(0, 14)
   if (!/^[0-9A-Za-z]{8,40}$/.test(orderId) || !parseBeijingTime(txnTime)) {
-    throw new ChannelError('A UnionPay orderId must be 8–40 letters or digits starting with its txnTime yyyyMMddHHmmss (see newUnionPayOrderId)', 'invalid_request')
+    throw new ChannelError('A UnionPay orderId must be 8–40 letters or digits starting with its txnTime yyyyMMddHHmmss (see newTradeNo)', 'invalid_request')
   }
   return txnTime
 }
@@ -195,7 +187,7 @@ export function createUnionPayChannel(credentials: UnionPayCredentials, options:
 
     /** A verified 34 (or 00) for a random orderId proves the key, the certificate and the chain. */
     async testConnection() {
-      await queryOrder(newUnionPayOrderId())
+      await queryOrder(newTradeNo())
     },
   }
 }

@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises'
 import app from '@adonisjs/core/services/app'
 import type { HttpContext } from '@adonisjs/core/http'
 import { notFound } from '#core/app_error'
-import { builtAsset, escapeHtml, renderShell, scriptJson } from '#core/front_build'
+import { builtAsset, renderShell, scriptJson } from '#core/front_build'
+import { escapeHtml } from '#core/html'
 
 let signInTemplate: Promise<string> | undefined
 

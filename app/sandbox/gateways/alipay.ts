@@ -13,10 +13,11 @@
 import type { GatewayFactory, SandboxRequest, SandboxResponse } from '#sandbox/sandbox_server'
 import { json } from '#sandbox/sandbox_server'
 import type { NotificationFaults } from '#sandbox/notifier'
-import { escapeHtml } from '#sandbox/cashier_page'
+import { escapeHtml } from '#core/html'
 import { fenToYuan, toBeijingTime } from '#payments/alipay/alipay_format'
 import { newKeyPair, newKeyPairSync, signedResponse } from '#sandbox/gateways/alipay/signing'
-import { randomDigits, type AlipayBook } from '#sandbox/gateways/alipay/book'
+import { randomDigits } from '#core/random_text'
+import type { AlipayBook } from '#sandbox/gateways/alipay/book'
 import { AlipayFailure, openTrade, PAGE_PAY, readBizContent, readOrder, readParams, TRADE_APIS, verifyRequest } from '#sandbox/gateways/alipay/openapi'
 import { notifyTrade, returnParams } from '#sandbox/gateways/alipay/notifications'
 

@@ -13,11 +13,12 @@
  * 36 (与原交易信息不符) for a refund above what is left, 01 / 60 for refunds that fail, and an
  * hour's payTimeout when the request has none.
  */
-import { randomInt, X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto'
+import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto'
+import { randomDigits } from '#core/random_text'
 import type { GatewayFactory, SandboxResponse } from '#sandbox/sandbox_server'
 import type { SandboxRefund, SandboxTrade } from '#sandbox/ledger'
 import type { NotificationFaults } from '#sandbox/notifier'
-import { escapeHtml } from '#sandbox/cashier_page'
+import { escapeHtml } from '#core/html'
 import type { UnionPayCredentials } from '#payments/credentials'
 import { ACP_VERSION, UNIONPAY_COMPANY, beijingTime, certIdOf, parseBeijingTime, signatureMatches, signFields, type AcpFields } from '#payments/unionpay/acp_client'
 import { issueCertificate, type IssuedCertificate } from '#sandbox/gateways/unionpay/pki'
@@ -79,7 +80,6 @@ class Refusal extends Error {
   }
 }
 
-const randomDigits = (count: number) => Array.from({ length: count }, () => randomInt(10)).join('')
 const orderKey = (merId: string, orderId: string) => `${merId}:${orderId}`
 const html = (status: number, body: string): SandboxResponse => ({ status, headers: { 'content-type': 'text/html; charset=utf-8' }, body })
 

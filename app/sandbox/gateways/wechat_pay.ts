@@ -4,7 +4,8 @@
  * request must carry a valid merchant signature and every answer is signed, like WeChat's;
  * notifications are encrypted with the merchant's APIv3 key and retried on WeChat's schedule.
  */
-import { randomInt, randomUUID, X509Certificate } from 'node:crypto'
+import { randomUUID, X509Certificate } from 'node:crypto'
+import { randomDigits } from '#core/random_text'
 import { beijingTime } from '#payments/wechat_pay/beijing_time'
 import type { SandboxRefund, SandboxTrade } from '#sandbox/ledger'
 import type { NotificationFaults } from '#sandbox/notifier'
@@ -286,7 +287,7 @@ function orderProblem(tradeType: keyof typeof TRADE_TYPES, body: any): string | 
 /** 微信支付订单号: 28 digits, 4200 + date + sequence. */
 function transactionId() {
   const day = beijingTime(new Date()).slice(0, 10).replaceAll('-', '')
-  return `4200${day}${Array.from({ length: 16 }, () => randomInt(10)).join('')}`
+  return `4200${day}${randomDigits(16)}`
 }
 
 function tradeState(trade: SandboxTrade) {

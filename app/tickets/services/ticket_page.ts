@@ -4,12 +4,12 @@
  * once it is open it keeps working without a network at the gate.
  */
 import QRCode from 'qrcode'
+import { escapeHtml } from '#core/html'
 import { DateTime } from 'luxon'
 import type TicketService from '#tickets/services/ticket_service'
 
 type TicketView = Awaited<ReturnType<TicketService['ofOrder']>>[number]
 
-const escapeHtml = (value: unknown) => String(value ?? '').replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
 
 const STATUS: Record<string, [string, string]> = {
   valid: ['可入园 Valid', 'ok'],

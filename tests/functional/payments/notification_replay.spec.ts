@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http'
 import db from '@adonisjs/lucid/services/db'
 import PaymentAccounts from '#payments/services/payment_accounts'
 import type { ChannelKind } from '#payments/channel'
-import { newTradeNo } from '#orders/services/order_numbers'
+import { newTradeNo } from '#payments/trade_numbers'
 import { eventually, openPayment, payableVenue, settle } from '#tests/helpers/payments'
 
 interface Captured {

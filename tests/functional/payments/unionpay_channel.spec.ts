@@ -4,7 +4,8 @@ import { ChannelError, NotificationRejected, type IncomingNotification, type Pay
 import type { UnionPayCredentials } from '#payments/credentials'
 import { sandboxGateways } from '#payments/gateways'
 import { certIdOf } from '#payments/unionpay/acp_client'
-import { createUnionPayChannel, newUnionPayOrderId, pollUntilFinal } from '#payments/unionpay/unionpay_channel'
+import { createUnionPayChannel, pollUntilFinal } from '#payments/unionpay/unionpay_channel'
+import { newTradeNo } from '#payments/trade_numbers'
 import { startSandbox, type Sandbox } from '#sandbox/sandbox_server'
 import type { NotificationFaults } from '#sandbox/notifier'
 import { unionPayGateway } from '#sandbox/gateways/unionpay'
@@ -59,7 +60,7 @@ async function merchant(sandbox: Sandbox, merId?: string) {
 
 /** Creates a payment and posts its form as the browser would; returns the cashier redirect. */
 async function openPayment(channel: PaymentChannel, inbox: NotificationInbox, amount = 8800, expiresAt = new Date(Date.now() + 15 * 60_000)) {
-  const outTradeNo = newUnionPayOrderId()
+  const outTradeNo = newTradeNo()
   const start = await channel.createPayment({ outTradeNo, amount, description: '成人票 x2', expiresAt, notifyUrl: inbox.url, returnUrl: 'https://shop.example/pay/return', method: 'front' })
   if (start.kind !== 'form') throw new Error(`Expected a form, got ${start.kind}`)
   const response = await fetch(start.form.action, { method: 'POST', body: new URLSearchParams(start.form.fields), redirect: 'manual' })
@@ -151,7 +152,7 @@ test.group('UnionPay channel · payments', (group) => {
   })
 
   test('query: not_found, then closed after a cancel', async ({ assert }) => {
-    assert.equal((await channel.query(newUnionPayOrderId())).state, 'not_found')
+    assert.equal((await channel.query(newTradeNo())).state, 'not_found')
     const { outTradeNo } = await openPayment(channel, inbox)
     assert.equal((await channel.close(outTradeNo)).state, 'pending', 'before payTimeout the visitor may still pay')
     await settle(sandbox, channel, outTradeNo, 'cancel')
@@ -242,7 +243,7 @@ test.group('UnionPay channel · payments', (group) => {
   test('a request signed with the wrong key fails with UnionPay’s answer code', async ({ assert }) => {
     const other = await merchant(sandbox)
     const forged = createUnionPayChannel({ ...credentials, signPrivateKey: other.credentials.signPrivateKey }, { baseUrl: sandboxGateways(sandbox.url).unionpay })
-    const error = await rejection(forged.query(newUnionPayOrderId()))
+    const error = await rejection(forged.query(newTradeNo()))
     assert.instanceOf(error, ChannelError)
     assert.equal(error.code, '11')
     assert.match(error.message, /验证签名失败/)
@@ -281,7 +282,7 @@ test.group('UnionPay channel · refunds', (group) => {
   }
 
   const refundOf = (trade: { outTradeNo: string; channelTradeNo?: string }, amount: number) =>
-    channel.refund({ outTradeNo: trade.outTradeNo, outRefundNo: newUnionPayOrderId(), amount, totalAmount: 8800, reason: '退票', notifyUrl: inbox.url, channelTradeNo: trade.channelTradeNo })
+    channel.refund({ outTradeNo: trade.outTradeNo, outRefundNo: newTradeNo(), amount, totalAmount: 8800, reason: '退票', notifyUrl: inbox.url, channelTradeNo: trade.channelTradeNo })
 
   test('partial then full refunds succeed; more than what is left is refused', async ({ assert }) => {
     const trade = await paidTrade()
@@ -319,6 +320,6 @@ test.group('UnionPay channel · refunds', (group) => {
     const { outTradeNo } = await openPayment(channel, inbox)
     const unpaid = await channel.query(outTradeNo)
     assert.equal((await rejection(refundOf(unpaid, 100))).code, '35')
-    assert.equal((await channel.queryRefund(newUnionPayOrderId(), trade.outTradeNo)).state, 'not_found')
+    assert.equal((await channel.queryRefund(newTradeNo(), trade.outTradeNo)).state, 'not_found')
   })
 })

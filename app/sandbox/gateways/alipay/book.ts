@@ -2,7 +2,6 @@
  * What the sandbox's Alipay keeps (in the sandbox state, section "alipay"): its platform key pair,
  * the merchant apps with their public keys, and the precreated QR orders nobody has scanned yet.
  */
-import { randomInt } from 'node:crypto'
 import type { SandboxLedger, SandboxTrade } from '#sandbox/ledger'
 import type { KeyPair } from '#sandbox/gateways/alipay/signing'
 
@@ -38,7 +37,6 @@ export interface AlipayBook {
 /** The one buyer who pays everything in the sandbox. */
 export const SANDBOX_BUYER = { id: '2088102177846880', logonId: 'tes***@sandbox.com' }
 
-export const randomDigits = (count: number) => Array.from({ length: count }, () => randomInt(10)).join('')
 
 /** WAIT_BUYER_PAY / TRADE_SUCCESS / TRADE_CLOSED: a paid trade closes once fully refunded. */
 export function tradeStatus(ledger: SandboxLedger, trade: SandboxTrade): string {

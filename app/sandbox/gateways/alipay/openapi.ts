@@ -9,7 +9,8 @@ import type { SandboxTrade } from '#sandbox/ledger'
 import type { NotificationFaults } from '#sandbox/notifier'
 import { fenToYuan, parseBeijingTime, toBeijingTime, yuanToFen } from '#payments/alipay/alipay_format'
 import { rsa2Verify, signContent } from '#sandbox/gateways/alipay/signing'
-import { randomDigits, SANDBOX_BUYER, tradeStatus, type AlipayApp, type AlipayBook, type AlipayOrder } from '#sandbox/gateways/alipay/book'
+import { randomDigits } from '#core/random_text'
+import { SANDBOX_BUYER, tradeStatus, type AlipayApp, type AlipayBook, type AlipayOrder } from '#sandbox/gateways/alipay/book'
 
 /** How far a request's timestamp may be from the gateway's clock. */
 const TIMESTAMP_TOLERANCE_MS = 15 * 60_000

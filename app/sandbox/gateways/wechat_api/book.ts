@@ -3,7 +3,8 @@
  * OAuth codes it issued, the menus it was given and the template messages it sent; and the few
  * WeChat users who can "sign in" on its authorize page.
  */
-import { createHash, randomBytes, randomInt } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
+import { ALPHANUMERIC, randomText } from '#core/random_text'
 import type { WechatMenuButton } from '#wechat/services/wechat_client'
 
 export interface SandboxOfficialAccount {
@@ -95,9 +96,6 @@ export function userByOpenid(appId: string, openid: string): FakeUser | undefine
   return FAKE_USERS.find((user) => openidFor(appId, user.id) === openid)
 }
 
-const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
-export const randomText = (length: number, alphabet = ALPHANUMERIC) => Array.from({ length }, () => alphabet[randomInt(alphabet.length)]).join('')
-export const randomDigits = (length: number) => randomText(length, '0123456789')
 
 /** The template library a new account picks from (模板库), with the keywords of each. */
 const TEMPLATE_LIBRARY: LibraryTemplate[] = [
@@ -111,8 +109,8 @@ export function newAccount(name: string): SandboxOfficialAccount {
   return {
     appId: `wx${randomBytes(8).toString('hex')}`,
     appSecret: randomBytes(16).toString('hex'),
-    token: randomText(32),
-    encodingAesKey: randomText(43),
+    token: randomText(32, ALPHANUMERIC),
+    encodingAesKey: randomText(43, ALPHANUMERIC),
     originalId: `gh_${randomBytes(6).toString('hex')}`,
     name,
     templates: Object.fromEntries(TEMPLATE_LIBRARY.map((template) => [randomText(43, `${ALPHANUMERIC}-_`), template])),

@@ -5,7 +5,7 @@
  * Codes are single-use and live five minutes; web access tokens two hours.
  */
 import { randomBytes } from 'node:crypto'
-import { escapeHtml } from '#sandbox/cashier_page'
+import { escapeHtml } from '#core/html'
 import { json, type SandboxRequest, type SandboxResponse } from '#sandbox/sandbox_server'
 import { FAKE_USERS, openidFor, unionidFor, type WechatApiBook } from '#sandbox/gateways/wechat_api/book'
 import { WechatFailure } from '#sandbox/gateways/wechat_api/errors'

@@ -7,7 +7,8 @@
 import { randomBytes } from 'node:crypto'
 import { MessageCipher, wechatSignature } from '#wechat/message_crypto'
 import { buildWechatXml, parseWechatXml } from '#wechat/wechat_xml'
-import { FAKE_USERS, openidFor, randomDigits, type SandboxOfficialAccount } from '#sandbox/gateways/wechat_api/book'
+import { randomDigits } from '#core/random_text'
+import { FAKE_USERS, openidFor, type SandboxOfficialAccount } from '#sandbox/gateways/wechat_api/book'
 
 export type Forgery = 'signature' | 'msg_signature' | 'appid' | 'timestamp'
 

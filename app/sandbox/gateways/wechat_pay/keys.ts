@@ -3,7 +3,8 @@
  * a CA that issues the platform certificates (平台证书) and the merchants' API certificates
  * (商户API证书), the WeChat Pay public keys (微信支付公钥) by id, and each registered merchant.
  */
-import { createPrivateKey, KeyObject, randomBytes, randomInt, webcrypto } from 'node:crypto'
+import { createPrivateKey, KeyObject, randomBytes, webcrypto } from 'node:crypto'
+import { ALPHANUMERIC, randomDigits, randomText } from '#core/random_text'
 import 'reflect-metadata' // @peculiar/x509 (tsyringe) needs it loaded first
 import * as x509 from '@peculiar/x509'
 import type { WechatPayCredentials } from '#payments/credentials'
@@ -79,7 +80,7 @@ export async function rotatePlatformKeys(books: WechatPayBooks) {
   const platform = await issueCertificate(books, 'CN=Tenpay.com Sandbox Platform, O=Tessera Sandbox')
   books.platformCertificates = [...books.platformCertificates, platform].slice(-LISTED_PLATFORM_CERTIFICATES)
   const keys = await rsaKeyPair()
-  const id = `PUB_KEY_ID_0112${digits(32)}`
+  const id = `PUB_KEY_ID_0112${randomDigits(32)}`
   books.publicKeys[id] = { publicKey: pem(keys.publicKey), privateKey: pem(keys.privateKey) }
   books.currentPublicKeyId = id
 }
@@ -90,11 +91,11 @@ export async function createMerchant(books: WechatPayBooks, input: { appid?: unk
     throw Object.assign(new Error('mode must be platform_certificate or public_key'), { status: 422 })
   }
   let mchid: string
-  do mchid = `16${digits(8)}`
+  do mchid = `16${randomDigits(8)}`
   while (books.merchants[mchid])
   const appid = typeof input.appid === 'string' && input.appid ? input.appid : `wx${randomBytes(8).toString('hex')}`
   const { serialNo, certificate, privateKey } = await issueCertificate(books, `CN=${mchid}, O=Tessera Sandbox Merchant`)
-  const apiV3Key = alphanumeric(32)
+  const apiV3Key = randomText(32, ALPHANUMERIC)
   const publicKeyId = input.mode === 'public_key' ? books.currentPublicKeyId : undefined
   books.merchants[mchid] = { mchid, appid, serialNo, certificate, apiV3Key, publicKeyId }
   const credentials: WechatPayCredentials = { mchid, appid, serialNo, privateKey, apiV3Key }
@@ -128,9 +129,3 @@ function rsaKeyPair(): Promise<webcrypto.CryptoKeyPair> {
 
 const pem = (key: CryptoKey) => KeyObject.from(key).export({ type: key.type === 'private' ? 'pkcs8' : 'spki', format: 'pem' }).toString()
 
-const digits = (count: number) => Array.from({ length: count }, () => randomInt(10)).join('')
-
-function alphanumeric(count: number) {
-  const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
-  return Array.from({ length: count }, () => alphabet[randomInt(alphabet.length)]).join('')
-}

@@ -4,7 +4,8 @@
  * (WECHATPAY2-SHA256-RSA2048), signing answers and notifications (Wechatpay-* headers) and
  * encrypting resources with the merchant's APIv3 key (AEAD_AES_256_GCM).
  */
-import { createCipheriv, createSign, createVerify, randomBytes, randomInt } from 'node:crypto'
+import { createCipheriv, createSign, createVerify, randomBytes } from 'node:crypto'
+import { ALPHANUMERIC, randomText } from '#core/random_text'
 import type { NotificationFaults } from '#sandbox/notifier'
 import type { SandboxRequest } from '#sandbox/sandbox_server'
 import type { SandboxMerchant, Signer } from '#sandbox/gateways/wechat_pay/keys'
@@ -17,10 +18,7 @@ const lines = (...parts: string[]) => parts.map((part) => `${part}\n`).join('')
 
 const now = () => Math.floor(Date.now() / 1000)
 
-export function nonce(length: number) {
-  const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
-  return Array.from({ length }, () => alphabet[randomInt(alphabet.length)]).join('')
-}
+export const nonce = (length: number) => randomText(length, ALPHANUMERIC)
 
 /** The merchant a request is signed by, or why it is refused (WeChat answers 401 SIGN_ERROR to all of these). */
 export function authenticate(request: SandboxRequest, merchants: Record<string, SandboxMerchant>): SandboxMerchant | string {
