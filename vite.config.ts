@@ -8,6 +8,9 @@ import { existsSync, readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
+import Components from 'unplugin-vue-components/vite'
+import { VantResolver } from '@vant/auto-import-resolver'
+import { ElementPlusResolver } from 'unplugin-vue-components/resolvers'
 
 const resources = fileURLToPath(new URL('./resources/', import.meta.url))
 
@@ -20,7 +23,9 @@ const surfaces = Object.fromEntries(
 export default defineConfig({
   root: resources,
   base: '/build/',
-  plugins: [vue()],
+  // Component libraries are imported on demand, styles included: a <van-*> tag pulls only that Vant
+  // component into the visitor H5, an <el-*> tag only that Element Plus component into a console.
+  plugins: [vue(), Components({ dts: false, resolvers: [VantResolver(), ElementPlusResolver()] })],
   build: {
     outDir: fileURLToPath(new URL('./public/build/', import.meta.url)),
     emptyOutDir: true,
