@@ -1,8 +1,9 @@
 import { DateTime } from 'luxon'
 import { column } from '@adonisjs/lucid/orm'
 import { TenantModel } from '#tenancy/models/tenant_model'
+import type { PassRules } from '#members/services/pass_rules'
 
-export const PRODUCT_KINDS = ['adult', 'child', 'senior', 'student', 'group', 'package', 'free'] as const
+export const PRODUCT_KINDS = ['adult', 'child', 'senior', 'student', 'group', 'package', 'free', 'annual_pass'] as const
 export type ProductKind = (typeof PRODUCT_KINDS)[number]
 
 /** 梯次退票: until `hoursBefore` hours before the start, a refund costs `feePercent` of the price. */
@@ -80,6 +81,10 @@ export default class Product extends TenantModel {
 
   @column({ prepare: (value: RefundTier[]) => JSON.stringify(value) })
   declare refundTiers: RefundTier[]
+
+  /** 年卡: a pass product's rules (kind 'annual_pass'), else null. */
+  @column({ prepare: (value: PassRules | null) => (value ? JSON.stringify(value) : null) })
+  declare passRules: PassRules | null
 
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime

@@ -197,14 +197,15 @@ export async function priceAtSession(trx: TenantTransaction, product: Product, s
   return (await loadPriceCalendar(trx, product, day, day)).quote(day, { sessionId: session.id }).price
 }
 
-/** The visitor calendar: each day's prices of a product on sale (any other product is not found). */
-export function dailyPrices(tenant: Tenant, productId: number, from: string, to: string) {
+/** Each day's prices of a product: for visitors, only a product on sale (any other is not found); for staff, any. */
+export function dailyPrices(tenant: Tenant, productId: number, from: string, to: string, audience: 'visitor' | 'staff' = 'visitor') {
   if (daysBetween(from, to) > MAX_CALENDAR_DAYS) {
     throw invalid('to', `Ask for at most ${MAX_CALENDAR_DAYS} days at once`, 'E_RANGE_TOO_LONG')
   }
   return runInTenant(tenant, async (trx) => {
-    const product = await Product.query({ client: trx }).where('id', productId).where('status', 'on_sale').first()
-    if (!product) throw notFound('No such product on sale', 'E_PRODUCT_NOT_FOUND')
+    // Staff price a product before it goes on sale; visitors see only what is on sale.
+    const product = await Product.query({ client: trx }).where('id', productId).if(audience === 'visitor', (query) => query.where('status', 'on_sale')).first()
+    if (!product) throw notFound(audience === 'visitor' ? 'No such product on sale' : 'No such product', 'E_PRODUCT_NOT_FOUND')
     return (await loadPriceCalendar(trx, product, from, to)).days(from, to)
   })
 }

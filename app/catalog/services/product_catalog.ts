@@ -7,12 +7,15 @@
  * - a package, and only a package, has parts: existing products that are not packages, and a
  *   product that is part of a package does not become one;
  * - status goes draft → on_sale → off_sale → on_sale (a product never returns to draft).
+ * - an annual pass (年卡), and only a pass, has pass rules; it is open-date and real-name
+ *   (app/members/services/pass_products.ts).
  */
 import { invalid, notFound } from '#core/app_error'
 import Product from '#catalog/models/product'
 import PackagePart from '#catalog/models/package_part'
 import { findSite, findSiteZone } from '#catalog/services/site_catalog'
 import { auditLog } from '#identity/audit/audit_log'
+import { assertPassProduct, normalizePassRules } from '#members/services/pass_products'
 import { runInTenant, type TenantTransaction } from '#tenancy/services/tenant_database'
 import type Tenant from '#tenancy/models/tenant'
 import type { NewProduct, ProductChanges, ProductFilters } from '#catalog/validators/product'
@@ -93,6 +96,7 @@ async function assertSound(trx: TenantTransaction, product: Product, parts: Part
   assertValues(product)
   await assertZone(trx, product)
   await assertParts(trx, product, parts)
+  await assertPassProduct(trx, product)
 }
 
 async function replaceParts(trx: TenantTransaction, packageId: number, parts: Part[]) {
@@ -133,7 +137,7 @@ export default class ProductCatalog {
     return runInTenant(this.tenant, async (trx) => {
       const { parts = [], ...fields } = input
       await findSite(trx, fields.siteId, { field: 'siteId' })
-      const product = new Product().merge({ ...ORDER_LIMIT_DEFAULTS, ...fields })
+      const product = new Product().merge({ ...ORDER_LIMIT_DEFAULTS, ...fields, passRules: normalizePassRules(fields.passRules) ?? null })
       await assertSound(trx, product, parts)
       await product.useTransaction(trx).save()
       await product.refresh() // the columns the database defaults, so the result reads like a listing
@@ -153,7 +157,7 @@ export default class ProductCatalog {
       if (fields.status && fields.status !== product.status && !NEXT_STATUSES[product.status].includes(fields.status)) {
         throw invalid('status', `A product that is ${product.status} cannot become ${fields.status}`, 'E_STATUS_TRANSITION')
       }
-      product.merge(fields)
+      product.merge({ ...fields, passRules: fields.passRules === undefined ? product.passRules : normalizePassRules(fields.passRules) })
       // Parts stay unless replaced, and go with the package kind.
       const nextParts = parts ?? (product.kind === 'package' ? before.parts : [])
       await assertSound(trx, product, nextParts)

@@ -62,7 +62,10 @@ export default class SessionSchedule {
     return new SessionSchedule(tenant)
   }
 
-  /** Sessions overlapping the site's local days `from`..`to`, so a validity range shows on every day it covers. */
+  /**
+   * Sessions overlapping the site's local days `from`..`to`, so a validity range shows on every day it
+   * covers; with a product, those with a quota that sells it.
+   */
   list(range: SessionRange) {
     return runInTenant(this.tenant, async (trx) => {
       const site = await findSite(trx, range.siteId, { field: 'siteId' })
@@ -72,6 +75,9 @@ export default class SessionSchedule {
         .where('site_id', site.id)
         .where('starts_at', '<', end.toJSDate())
         .where('ends_at', '>', start.toJSDate())
+        .if(range.productId, (query) =>
+          query.whereIn('id', trx.from('quotas').join('quota_products', 'quota_products.quota_id', 'quotas.id').where('quota_products.product_id', range.productId!).select('quotas.session_id'))
+        )
         .orderBy('starts_at')
         .orderBy('id')
       return sessions.map((session) => session.serialize())

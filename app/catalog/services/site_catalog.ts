@@ -10,6 +10,7 @@ import Product from '#catalog/models/product'
 import Session from '#catalog/models/session'
 import { auditLog } from '#identity/audit/audit_log'
 import { runInTenant, type TenantTransaction } from '#tenancy/services/tenant_database'
+import { planLimits } from '#platform/services/plans'
 import type Tenant from '#tenancy/models/tenant'
 import type { NewSite, SiteChanges } from '#catalog/validators/site'
 import type { NewZone, ZoneChanges } from '#catalog/validators/zone'
@@ -62,6 +63,7 @@ export default class SiteCatalog {
 
   createSite(input: NewSite) {
     return runInTenant(this.tenant, async (trx) => {
+      await planLimits.assertSiteRoom(trx, this.tenant)
       const site = await Site.create(input, { client: trx })
       await site.refresh() // the timezone the database defaults
       const after = site.serialize()

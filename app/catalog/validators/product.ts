@@ -1,7 +1,8 @@
 import vine from '@vinejs/vine'
 import type { Infer } from '@vinejs/vine/types'
+import { DateTime } from 'luxon'
 import { PRODUCT_KINDS } from '#catalog/models/product'
-import { instant, recordId, wholeNumber } from '#catalog/validators/site'
+import { instant, localDate, recordId, wholeNumber } from '#catalog/validators/site'
 
 export const PRODUCT_STATUSES = ['draft', 'on_sale', 'off_sale'] as const
 
@@ -25,6 +26,32 @@ const refundLadder = vine.createRule((value, _options, field) => {
   }
 })
 
+/** 年卡: a pass product's rules (app/members/services/pass_rules.ts). */
+function passRules() {
+  return vine.object({
+    validity: vine.object({ unit: vine.enum(['days', 'months'] as const), length: wholeNumber(1, 3660) }),
+    activation: vine.enum(['first_entry', 'manual'] as const),
+    activationWindowDays: wholeNumber(0, 3660),
+    entries: wholeNumber(1, 100_000).nullable(),
+    oncePerSitePerDay: vine.boolean(),
+    /** Single days, or ranges (to defaults to from). */
+    blackoutDates: vine.array(vine.object({ from: localDate(), to: localDate().optional() })).maxLength(366),
+    /** Empty: every site of the venue. */
+    siteIds: vine.array(recordId()).maxLength(100).distinct(),
+    renewal: vine.object({ price: wholeNumber(0), opensDaysBefore: wholeNumber(0, 3660), closesDaysAfter: wholeNumber(0, 3660) }).nullable(),
+  })
+}
+
+/**
+ * A sale window's end, or null for "no limit". A field keeps one transform, and Vine runs it on
+ * null too: this one replaces instant()'s, so null stays null (the ISO check still applies to text).
+ */
+function saleLimit() {
+  return instant()
+    .nullable()
+    .transform((value: unknown) => (typeof value === 'string' ? DateTime.fromISO(value, { setZone: true }) : null))
+}
+
 /** What a product is made of; every field but its site can change later. */
 function productFields() {
   return {
@@ -41,8 +68,8 @@ function productDetails() {
     images: vine.array(vine.string().trim().url().maxLength(500)).maxLength(20),
     seating: vine.enum(['general', 'reserved'] as const),
     validity: vine.enum(['session', 'open_date'] as const),
-    saleStartsAt: instant().nullable(),
-    saleEndsAt: instant().nullable(),
+    saleStartsAt: saleLimit(),
+    saleEndsAt: saleLimit(),
     minPerOrder: wholeNumber(1),
     maxPerOrder: wholeNumber(1),
     partyMin: wholeNumber(1).nullable(),
@@ -55,6 +82,7 @@ function productDetails() {
       .array(vine.object({ hoursBefore: wholeNumber(0), feePercent: vine.number().range([0, 100]) }))
       .maxLength(20)
       .use(refundLadder()),
+    passRules: passRules().nullable(),
     /** A package's parts; replaces the stored ones when given. */
     parts: vine
       .array(vine.object({ productId: recordId(), quantity: wholeNumber(1, 100) }))

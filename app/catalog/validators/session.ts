@@ -35,7 +35,8 @@ function dateRange() {
 
 const sessionName = () => vine.string().trim().minLength(1).maxLength(100)
 
-export const sessionQueryValidator = vine.create({ siteId: recordId(), ...dateRange() })
+/** A site's sessions over a range; with productId, only those that sell it (a quota lists it). */
+export const sessionQueryValidator = vine.create({ siteId: recordId(), ...dateRange(), productId: recordId().optional() })
 
 /** One session; for an open-date session, startsAt and endsAt bound when its tickets are valid. */
 export const createSessionValidator = vine.create({

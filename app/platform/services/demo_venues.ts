@@ -16,6 +16,7 @@ import authorization from '#identity/authz/authorization_service'
 import { twoFactor } from '#identity/services/two_factor'
 import { auditLog } from '#identity/audit/audit_log'
 import { seedDemoCatalog } from '#platform/services/demo_catalog'
+import { seedDemoVenueProfile } from '#catalog/services/venue_demo'
 
 export const DEMO_PASSWORD = 'Tessera-demo-2026'
 /** Fixed so the demo's two-factor login can be set up once in an authenticator app. */
@@ -78,6 +79,7 @@ export async function seedDemo(): Promise<{ accounts: DemoAccount[]; venues: Ten
       }
     })
     await seedDemoCatalog(tenant)
+    await seedDemoVenueProfile(tenant)
     await connectDemoPayments(tenant)
   }
 
