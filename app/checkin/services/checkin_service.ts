@@ -14,6 +14,7 @@ import { TicketKeys } from '#tickets/services/ticket_keys'
 import { decideEntry, type EntryResult, type EntryVerdict, type TicketForEntry } from '#checkin/services/entry_rules'
 import { maskName } from '#orders/services/holder_identity'
 import { webhookEvents } from '#members/services/webhook_events'
+import { passAtGate, passTicketOfHolder } from '#members/services/pass_gate'
 import { runInTenant, type TenantTransaction } from '#tenancy/services/tenant_database'
 import type Tenant from '#tenancy/models/tenant'
 
@@ -60,7 +61,7 @@ export interface ScanAnswer {
 
 const TICKET_SQL = `
 select t.id, t.order_id, t.status, t.party_size, t.admitted, t.entries_used, t.inside, t.last_entry_at, t.secret_serial,
-       t.holder_name, t.holder_id_masked, p.name as product_name, p.entries_per_ticket, p.reentry,
+       t.holder_name, t.holder_id_masked, p.name as product_name, p.kind as product_kind, p.entries_per_ticket, p.reentry,
        p.entry_opens_minutes_before, p.entry_closes_minutes_after,
        s.id as session_id, s.kind as session_kind, s.starts_at, s.ends_at, s.site_id, site.timezone
 from order_tickets t
@@ -106,6 +107,20 @@ function explain(result: ScanResult, verdict?: EntryVerdict, row?: any, previous
       return 'No entry recorded for this ticket: nothing to exit'
     case 'unknown':
       return 'Unknown code'
+    case 'pass_not_active':
+      return 'Pass not activated yet: activate it in "My passes" first'
+    case 'pass_expired':
+      return `Pass expired on ${DateTime.fromJSDate(verdict!.window.closesAt).setZone(zone).minus({ days: 1 }).toISODate()}: renew it to come in`
+    case 'pass_suspended':
+      return 'Pass suspended: please see the visitor centre'
+    case 'pass_revoked':
+      return 'Pass revoked: not valid'
+    case 'blackout_date':
+      return 'Passes are not valid today (blackout date)'
+    case 'already_entered_today':
+      return 'This pass has already entered this site today'
+    case 'no_entries_left':
+      return 'No entries left on this pass'
   }
 }
 
@@ -174,7 +189,8 @@ export default class CheckinService {
       return { ticketId: decoded.ticketId, serial: decoded.serial }
     }
     if (input.idNumber) {
-      const ticketId = await this.#ticketOfIdToday(trx, input.idNumber, input.siteId, at)
+      // A ticket for today first, else the holder's annual pass (年卡) for this site.
+      const ticketId = (await this.#ticketOfIdToday(trx, input.idNumber, input.siteId, at)) ?? (await passTicketOfHolder(trx, idNumberHash(this.tenant.id, input.idNumber), input.siteId))
       return ticketId ? { ticketId } : { result: 'unknown' }
     }
     return { result: 'unknown' }
@@ -224,7 +240,10 @@ export default class CheckinService {
       closesAfter: row.entry_closes_minutes_after,
       timezone: row.timezone,
     }
-    const verdict = decideEntry(ticket, { direction: input.direction, people: input.people, siteId: input.siteId, at })
+    const scan = { direction: input.direction, people: input.people, siteId: input.siteId, at }
+    // 年卡: a pass's ticket admits by the pass's rules (its validity, not its session's window).
+    const pass = row.product_kind === 'annual_pass' ? await passAtGate(trx, ticketId, ticket, scan) : null
+    const verdict = pass ? pass.verdict : decideEntry(ticket, scan)
     const changed = verdict.result === 'admitted' || verdict.result === 'exited'
     if (changed) {
       await trx
@@ -238,6 +257,7 @@ export default class CheckinService {
           status: 'used',
           updated_at: new Date(),
         })
+      await pass?.record(this.tenant)
       if (row.status === 'valid') await this.#markOrderUsed(trx, Number(row.order_id), Number(row.id), input)
     }
     const previousEntry = verdict.result === 'already_used' ? await this.#lastEntry(trx, ticketId) : undefined

@@ -3,8 +3,9 @@
  * console (shown once, stored encrypted) and revocable; every device request is signed with it
  * (device_signature.ts). A request more than 5 minutes off, or repeating a nonce, is refused (401).
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto'
-import { deviceSignature } from '#checkin/device_signature'
+import { randomBytes } from 'node:crypto'
+import { DEVICE_SCHEME, deviceKey } from '#checkin/device_signature'
+import { checkSignedRequest, type SignatureRefusal } from '#core/signed_requests'
 import encryption from '@adonisjs/core/services/encryption'
 import { AppError, invalid, notFound } from '#core/app_error'
 import { auditLog } from '#identity/audit/audit_log'
@@ -25,14 +26,12 @@ export interface Device {
   createdAt: Date
 }
 
-const MAX_SKEW_SECONDS = 300
 /**
  * A gate signs every scan: its key is read once per few seconds, not per request. Revoking in
  * this process drops the cache at once; other processes follow within this time.
  */
 const KEY_CACHE_MS = 5_000
 const keyCache = new Map<string, { row: any; secret: string; until: number }>()
-const seenNonces = new Map<string, number>()
 const lastSeenWritten = new Map<string, number>()
 
 function present(row: any): Device {
@@ -49,23 +48,12 @@ function present(row: any): Device {
   }
 }
 
-const refused = (message: string) => new AppError(message, { status: 401, code: 'E_DEVICE_UNAUTHORIZED' })
-
-function parseAuthorization(header: string | undefined) {
-  const match = header?.match(/^TESSERA-DEVICE\s+(.+)$/)
-  if (!match) return null
-  const fields = Object.fromEntries([...match[1].matchAll(/(\w+)="([^"]*)"/g)].map(([, name, value]) => [name, value]))
-  return fields.keyId && fields.timestamp && fields.nonce && fields.signature ? fields : null
-}
-
-/** Nonces of the last few minutes, per process: a replayed request is refused. */
-function firstUse(keyId: string, nonce: string): boolean {
-  const now = Date.now()
-  if (seenNonces.size > 50_000) for (const [key, until] of seenNonces) if (until < now) seenNonces.delete(key)
-  const key = `${keyId}:${nonce}`
-  if ((seenNonces.get(key) ?? 0) > now) return false
-  seenNonces.set(key, now + 2 * MAX_SKEW_SECONDS * 1000)
-  return true
+const REFUSALS: Record<SignatureRefusal, string> = {
+  unsigned: 'Sign device requests: Authorization: TESSERA-DEVICE keyId=…,timestamp=…,nonce=…,signature=…',
+  unknown_key: 'Unknown or revoked device key',
+  bad_signature: 'Bad device signature',
+  stale: 'The request timestamp is more than 5 minutes off: check the device clock',
+  replayed: 'This request was already received (nonce reused)',
 }
 
 export default class Devices {
@@ -106,18 +94,13 @@ export default class Devices {
 
   /** The device that signed this request, or a 401. */
   async authenticate(request: { authorization?: string; method: string; pathWithQuery: string; body: string }): Promise<Device> {
-    const auth = parseAuthorization(request.authorization)
-    if (!auth) throw refused('Sign device requests: Authorization: TESSERA-DEVICE keyId=…,timestamp=…,nonce=…,signature=…')
-    if (Math.abs(Date.now() / 1000 - Number(auth.timestamp)) > MAX_SKEW_SECONDS) throw refused('The request timestamp is more than 5 minutes off: check the device clock')
-    const key = await this.#key(auth.keyId)
-    if (!key) throw refused('Unknown or revoked device key')
-    const { row, secret } = key
-    const expected = Buffer.from(deviceSignature(secret, { ...request, timestamp: auth.timestamp, nonce: auth.nonce }))
-    const given = Buffer.from(auth.signature)
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw refused('Bad device signature')
-    if (!firstUse(auth.keyId, auth.nonce)) throw refused('This request was already received (nonce reused)')
-    await this.#touch(row)
-    return present(row)
+    const checked = await checkSignedRequest(DEVICE_SCHEME, this.tenant.schemaName, request, async (keyId) => {
+      const key = await this.#key(keyId)
+      return key ? { key: deviceKey(key.secret), signer: key.row } : null
+    })
+    if (!checked.ok) throw new AppError(REFUSALS[checked.reason], { status: 401, code: 'E_DEVICE_UNAUTHORIZED' })
+    await this.#touch(checked.signer)
+    return present(checked.signer)
   }
 
   async #key(keyId: string) {

@@ -26,6 +26,14 @@ export type EntryResult =
   | 'wrong_venue'
   | 'party_exceeded'
   | 'not_inside'
+  // 年卡 (app/members/services/pass_rules.ts)
+  | 'pass_not_active'
+  | 'pass_expired'
+  | 'pass_suspended'
+  | 'pass_revoked'
+  | 'blackout_date'
+  | 'already_entered_today'
+  | 'no_entries_left'
 
 export interface TicketForEntry {
   status: string

@@ -5,10 +5,11 @@
  *   text's version, the time, IP and user agent;
  * - it is never the only way in: the ticket's QR code and the holder's ID card keep working
  *   (the 2025 face-recognition measures forbid making the face the only way);
- * - the photo is stored encrypted and decrypted only for the face gates of the ticket's own site;
- * - it is deleted when the ticket is refunded or changed, when its session is over or its entries
- *   are used up (the purge), or when the visitor asks (art. 47). Face gates follow the sync log,
- *   so a deleted face leaves them at their next sync.
+ * - the photo is stored encrypted and decrypted only for the face gates of the ticket's own site
+ *   (a pass's, 年卡: of every site the pass admits at);
+ * - it is deleted when the ticket is refunded or changed, when its session is over (a pass's
+ *   validity) or its entries are used up (the purge), or when the visitor asks (art. 47). Face
+ *   gates follow the sync log, so a deleted face leaves them at their next sync.
  */
 import { createHash } from 'node:crypto'
 import { DateTime } from 'luxon'
@@ -17,6 +18,7 @@ import logger from '@adonisjs/core/services/logger'
 import { AppError, forbidden, invalid, notFound } from '#core/app_error'
 import { auditLog } from '#identity/audit/audit_log'
 import { entryWindow } from '#checkin/services/entry_rules'
+import { passState, validityEnd, type PassRules } from '#members/services/pass_rules'
 import type { Device } from '#checkin/services/devices'
 import type Order from '#orders/models/order'
 import { openHolderId } from '#orders/services/holder_identity'
@@ -44,6 +46,13 @@ const MAX_PHOTO_BYTES = 300 * 1024
 const GUARDIAN_CONSENT_UNDER = 14
 /** Face gates hold the faces of tickets whose entry window is open now or opens within this time. */
 const SYNC_AHEAD_MS = 86_400_000
+/**
+ * A pass changed (activated, renewed, extended) since a gate's last sync is sent to it again with
+ * its new window; the margin covers a change that committed just after that sync read its snapshot.
+ */
+const PASS_CHANGE_MARGIN_MS = 5 * 60_000
+/** The pass admits at this site (pass_rules.ts admitsAtSite: its siteIds, empty for every site). */
+const PASS_ADMITS_AT_SITE = `(jsonb_array_length(p.pass_rules->'siteIds') = 0 or p.pass_rules->'siteIds' @> to_jsonb(?::bigint))`
 
 const IMAGE_SIGNATURES = [
   { contentType: 'image/jpeg', magic: Buffer.from([0xff, 0xd8, 0xff]) },
@@ -54,6 +63,9 @@ const TICKET_COLUMNS = [
   't.id as ticket_id', 't.status', 't.party_size', 't.admitted', 't.entries_used', 't.last_entry_at',
   'p.entries_per_ticket', 'p.entry_opens_minutes_before', 'p.entry_closes_minutes_after',
   's.kind as session_kind', 's.starts_at', 's.ends_at', 's.site_id', 'site.timezone',
+  'ps.id as pass_id', 'ps.status as pass_status', 'ps.activate_by as pass_activate_by', 'ps.activated_at as pass_activated_at',
+  'ps.valid_until as pass_valid_until', 'ps.entries_allowed as pass_entries_allowed', 'ps.created_at as pass_issued_at',
+  'ps.updated_at as pass_updated_at', 'p.pass_rules',
 ]
 
 /** What the console sees of an enrollment: the consent record, never the photo. */
@@ -90,24 +102,38 @@ function ticketsWithSessions(trx: TenantTransaction) {
     .join('products as p', 'p.id', 't.product_id')
     .join('sessions as s', 's.id', 't.session_id')
     .join('sites as site', 'site.id', 's.site_id')
+    .leftJoin('passes as ps', 'ps.ticket_id', 't.id')
 }
 
 function activeEnrollments(trx: TenantTransaction) {
   return ticketsWithSessions(trx).join('face_enrollments as e', 'e.ticket_id', 't.id').where('e.status', 'active')
 }
 
-function windowOf(row: any) {
+/**
+ * When the face may let its holder in: the ticket's entry window; a pass's own validity, from its
+ * issue to its end (while it has not started, the latest end it can have), never its sale session.
+ */
+function windowOf(row: any, now = new Date()) {
+  if (row.pass_id) {
+    const rules: PassRules = row.pass_rules
+    const pass = { status: row.pass_status, activateBy: row.pass_activate_by, activatedAt: row.pass_activated_at, validUntil: row.pass_valid_until }
+    const { validUntil } = passState(pass, rules, row.timezone, now)
+    return { opensAt: row.pass_issued_at as Date, closesAt: validUntil ?? validityEnd(row.pass_activate_by, rules.validity, row.timezone) }
+  }
   return entryWindow({ sessionKind: row.session_kind, startsAt: row.starts_at, endsAt: row.ends_at, opensBefore: row.entry_opens_minutes_before, closesAfter: row.entry_closes_minutes_after })
 }
 
-const admits = (row: any) => row.status === 'valid' || row.status === 'used'
+const ticketAdmits = (row: any) => row.status === 'valid' || row.status === 'used'
+/** A suspended pass keeps its face (it may be resumed) but it is not synced meanwhile. */
+const admits = (row: any) => ticketAdmits(row) && row.pass_status !== 'suspended' && row.pass_status !== 'revoked'
 
 /** Why a ticket's face is no longer needed at `now`, or null while it may still let its holder in. */
 function endOf(row: any, now: Date): DeletionReason | null {
   // A refund waiting for approval may still be rejected: its face stays (but is not synced).
-  if (!admits(row) && row.status !== 'refunding') return 'ticket_ended'
-  if (windowOf(row).closesAt < now) return 'session_ended'
-  const usedUp = row.entries_per_ticket !== null && row.entries_used >= row.entries_per_ticket && row.admitted >= row.party_size
+  if ((!ticketAdmits(row) && row.status !== 'refunding') || row.pass_status === 'revoked') return 'ticket_ended'
+  if (windowOf(row, now).closesAt < now) return 'session_ended'
+  const entries = row.pass_id ? row.pass_entries_allowed : row.entries_per_ticket
+  const usedUp = entries !== null && row.entries_used >= entries && row.admitted >= row.party_size
   // Re-entry may still need the face on the day of the last entry.
   const day = (date: Date) => DateTime.fromJSDate(date).setZone(row.timezone).toISODate()!
   if (usedUp && row.last_entry_at && day(row.last_entry_at) < day(now)) return 'used'
@@ -245,35 +271,49 @@ export default class FaceEnrollments {
   }
 
   /**
-   * What a face gate must hold: the faces of its site's tickets whose entry window is open now or
-   * opens within a day, and the faces to drop. Without `since`, everything (a full sync); with
-   * the previous answer's cursor, only the faces enrolled or come within reach since, and the
-   * deletions since. Photos are decrypted here and nowhere else.
+   * What a face gate must hold: the faces of its site's tickets (and of the passes that admit at
+   * its site) whose entry window is open now or opens within a day, and the faces to drop.
+   * Without `since`, everything (a full sync); with the previous answer's cursor, only the faces
+   * enrolled or come within reach since, those of passes changed since, and the deletions since.
+   * Photos are decrypted here and nowhere else.
    */
   async sync(device: Device, since?: string) {
     if (device.kind !== 'face_gate') throw forbidden(`Faces are synced to face gates only; this device is a ${device.kind}`, 'E_NOT_A_FACE_GATE')
     const from = since ? decodeCursor(since) : null
     const now = new Date()
     const horizon = new Date(now.getTime() + SYNC_AHEAD_MS)
+    // The previous sync ran a day before its horizon.
+    const passesChangedSince = from && new Date(from.horizon.getTime() - SYNC_AHEAD_MS - PASS_CHANGE_MARGIN_MS)
     const answer = await runInTenant(
       this.tenant,
       async (trx) => {
         const last = await trx.from('face_sync_log').max('id as id').first()
         const rows = await activeEnrollments(trx)
           .join('face_sync_log as l', (join) => join.on('l.enrollment_id', 'e.id').andOnVal('l.action', 'enrolled'))
-          .where('e.site_id', device.siteId)
+          .where((here) =>
+            here
+              .where((ticket) => ticket.whereNull('ps.id').where('e.site_id', device.siteId))
+              .orWhere((pass) => pass.whereNotNull('ps.id').whereRaw(PASS_ADMITS_AT_SITE, [device.siteId]))
+          )
           .orderBy('e.id')
           .select(...TICKET_COLUMNS, 'e.id', 'e.content_type', 'l.id as log_id')
         const wanted = rows
           .filter(admits)
-          .map((row) => ({ row, window: windowOf(row) }))
+          .map((row) => ({ row, window: windowOf(row, now) }))
           .filter(({ window }) => window.closesAt > now && window.opensAt <= horizon)
-          .filter(({ row, window }) => !from || Number(row.log_id) > from.logId || window.opensAt > from.horizon)
+          .filter(({ row, window }) => !from || Number(row.log_id) > from.logId || window.opensAt > from.horizon || (row.pass_id && row.pass_updated_at > passesChangedSince!))
         const photos = new Map(
           (await trx.from('face_enrollments').whereIn('id', wanted.map(({ row }) => row.id)).select('id', 'photo')).map((row) => [Number(row.id), row.photo as string])
         )
+        const passesHere = trx.from('passes as ps').join('products as p', 'p.id', 'ps.product_id').whereRaw(PASS_ADMITS_AT_SITE, [device.siteId]).select('ps.ticket_id')
         const deleted = from
-          ? await trx.from('face_sync_log').where('site_id', device.siteId).where('action', 'deleted').where('id', '>', from.logId).orderBy('id').select('enrollment_id', 'ticket_id')
+          ? await trx
+              .from('face_sync_log')
+              .where((here) => here.where('site_id', device.siteId).orWhereIn('ticket_id', passesHere))
+              .where('action', 'deleted')
+              .where('id', '>', from.logId)
+              .orderBy('id')
+              .select('enrollment_id', 'ticket_id')
           : []
         return {
           full: !from,

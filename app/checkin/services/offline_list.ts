@@ -8,6 +8,7 @@ import { sign } from 'node:crypto'
 import { DateTime } from 'luxon'
 import { entryWindow } from '#checkin/services/entry_rules'
 import { TicketKeys } from '#tickets/services/ticket_keys'
+import { passesForGate } from '#members/services/pass_gate'
 import { runInTenant } from '#tenancy/services/tenant_database'
 import type Tenant from '#tenancy/models/tenant'
 
@@ -37,6 +38,8 @@ export async function offlineList(tenant: Tenant, ask: OfflineListAsk) {
       .where('id', '>', ask.revocationsSince ?? 0)
       .orderBy('id')
       .select('id', 'ticket_id', 'secret_serial')
+    // 年卡: the passes that admit at this site, with what the gate needs to decide on `day`.
+    const passes = await passesForGate(trx, ask.siteId, day, ask.updatedSince)
     const signer = await TicketKeys.signer(tenant, trx)
     const body = JSON.stringify({
       tenantId: tenant.id,
@@ -57,6 +60,7 @@ export async function offlineList(tenant: Tenant, ask: OfflineListAsk) {
         reentry: row.reentry,
         ...entryWindow({ sessionKind: row.kind, startsAt: row.starts_at, endsAt: row.ends_at, opensBefore: row.entry_opens_minutes_before, closesAfter: row.entry_closes_minutes_after }),
       })),
+      passes,
       revocations: revocations.map((row) => ({ id: Number(row.id), ticketId: Number(row.ticket_id), serial: row.secret_serial })),
       revocationCursor: revocations.length ? Number(revocations.at(-1)!.id) : (ask.revocationsSince ?? 0),
     })

@@ -15,6 +15,7 @@ import { AppError, invalid, notFound } from '#core/app_error'
 import { auditLog } from '#identity/audit/audit_log'
 import InventoryService, { type Hold, type HoldRequest } from '#inventory/services/inventory_service'
 import { runTenantStatement } from '#inventory/services/tenant_sql'
+import MemberPricing from '#members/services/member_pricing'
 import type { BookingRules } from '#inventory/validators/booking_rules'
 import { runInTenant, type TenantTransaction } from '#tenancy/services/tenant_database'
 import type Tenant from '#tenancy/models/tenant'
@@ -130,12 +131,28 @@ export default class BookingPolicy {
 
   /** Holds places for a visitor (or an anonymous buyer) as InventoryService.hold does, within the rules. */
   hold(request: Omit<HoldRequest, 'client'>): Promise<Hold> {
-    return this.#withinRules(request, (allowed) => InventoryService.hold(this.tenant, allowed))
+    return this.#withinRules(request, (allowed) => this.#memberFirst(allowed, (asked) => InventoryService.hold(this.tenant, asked)))
   }
 
   /** InventoryService.holdBestAvailable, within the rules. */
   holdBestAvailable(request: Omit<HoldRequest, 'client'>, choice: BestAvailableChoice) {
-    return this.#withinRules(request, (allowed) => InventoryService.holdBestAvailable(this.tenant, allowed, choice))
+    return this.#withinRules(request, (allowed) => this.#memberFirst(allowed, (asked) => InventoryService.holdBestAvailable(this.tenant, asked, choice)))
+  }
+
+  /**
+   * Members' priority booking (会员优先购): a hold refused as not on sale is tried again with the
+   * sale starting as much earlier as the visitor's tier allows. Only refused holds ask, so the
+   * public's holds (and a flash sale's) cost nothing more.
+   */
+  async #memberFirst<H>(request: HoldRequest, take: (request: HoldRequest) => Promise<H>): Promise<H> {
+    try {
+      return await take(request)
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'E_NOT_ON_SALE' || !request.visitorId) throw error
+      const early = await MemberPricing.for(this.tenant).priorityMinutes(request.visitorId, request.client)
+      if (early === 0) throw error
+      return take({ ...request, saleOpensEarlyMinutes: early })
+    }
   }
 
   /**
@@ -147,7 +164,9 @@ export default class BookingPolicy {
     const rules = await this.#currentRules()
     const request = { ...asked, minutes: rules.holdMinutes }
     const limit = rules.maxBookingsPer30Days
-    if (limit === null && rules.noShowLimit === null) return take(request)
+    // The limits are per visitor of the H5: a distributor's or the box office's sale has no visitor
+    // to count (the real-name limits per ID number still apply in the hold).
+    if ((limit === null && rules.noShowLimit === null) || (request.channel ?? 'visitor') !== 'visitor') return take(request)
 
     const visitorId = request.visitorId
     if (!visitorId) {

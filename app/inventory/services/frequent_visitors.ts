@@ -60,6 +60,27 @@ export default class FrequentVisitors {
     })
   }
 
+  /**
+   * The names and ID numbers (decrypted) of this visitor's saved holders `ids`, for checkout to
+   * use in place of typed ones (`holders[].frequentVisitorId`). A holder that is not theirs, or an
+   * anonymous buyer, is refused like a missing one: 422 on the holder's field.
+   */
+  identities(visitorId: number | null, ids: { field: string; id: number }[]) {
+    return runInTenant(this.tenant, async (trx) => {
+      const found = visitorId ? await FrequentVisitor.query({ client: trx }).where('visitor_id', visitorId).whereIn('id', ids.map((ask) => ask.id)) : []
+      const byId = new Map(found.map((holder) => [holder.id, holder]))
+      const identities = new Map<number, { name: string; idNumber: string }>()
+      for (const ask of ids) {
+        const holder = byId.get(ask.id)
+        if (!holder) throw invalid(ask.field, visitorId ? 'No such saved visitor in your account' : 'Sign in to use your saved visitors', 'E_HOLDER_NOT_FOUND')
+        const idNumber = encryption.decrypt<string>(holder.idNumberEncrypted)
+        if (idNumber === null) throw new Error(`Frequent visitor ${holder.id}: the ID number does not decrypt with the app keys`)
+        identities.set(holder.id, { name: holder.name, idNumber })
+      }
+      return identities
+    })
+  }
+
   /** Another visitor's holder is "not found", like a missing one. */
   remove(visitorId: number, id: number) {
     return runInTenant(this.tenant, async (trx) => {

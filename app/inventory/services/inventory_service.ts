@@ -35,6 +35,8 @@ export interface HoldRequest {
   visitorId?: number | null
   channel?: string
   minutes?: number
+  /** A member's priority window (会员优先购): the products' sale starts this many minutes earlier for this hold. */
+  saleOpensEarlyMinutes?: number
   /** Run inside this transaction (e.g. one that locked the visitor to enforce booking limits). */
   client?: QueryClientContract
 }
@@ -83,7 +85,7 @@ unsellable as (
   left join $s.products p on p.id = r.product_id
   left join $s.sessions s on s.id = r.session_id
   where p.id is null or s.id is null or p.status <> 'on_sale' or s.status <> 'open'
-     or (p.sale_starts_at is not null and now() < p.sale_starts_at)
+     or (p.sale_starts_at is not null and now() + make_interval(mins => ?::int) < p.sale_starts_at)
      or (p.sale_ends_at is not null and now() >= p.sale_ends_at)
      or now() >= case when s.kind = 'performance' then s.starts_at else s.ends_at end
      or r.qty < p.min_per_order or r.qty > p.max_per_order
@@ -245,7 +247,7 @@ sold as (
   from moved m where q.id = m.quota_id and exists (select 1 from locked)
 ),
 seats as (
-  update $s.session_seats set status = 'sold' where hold_id in (select id from consumed)
+  update $s.session_seats set status = 'sold', hold_id = null where hold_id in (select id from consumed)
 )
 select count(*)::int as consumed from consumed
 `
@@ -367,6 +369,7 @@ export default class InventoryService {
           JSON.stringify(items),
           JSON.stringify(seats),
           JSON.stringify(claims),
+          request.saleOpensEarlyMinutes ?? 0,
           id, request.visitorId ?? null, request.channel ?? 'visitor', minutes,
           id, id,
         ], 'inventory_hold', client),

@@ -8,6 +8,7 @@ import type Refund from '#orders/models/refund'
 import type { TenantTransaction } from '#tenancy/services/tenant_database'
 import type Tenant from '#tenancy/models/tenant'
 import { emitWebhookEvent } from './webhooks.js'
+import { notifyDistributor } from './distributor_callbacks.js'
 
 interface TicketRow {
   id: number
@@ -27,6 +28,21 @@ const presentTicket = (row: TicketRow) => ({
   price: row.price,
   status: row.status,
 })
+
+/** A pass as payloads show it: no holder data (receivers look the order up if they need more). */
+async function presentPass(trx: TenantTransaction, passId: number) {
+  const row = await trx.from('passes as ps').join('orders as o', 'o.id', 'ps.order_id').where('ps.id', passId).select('ps.*', 'o.number as order_number').firstOrFail()
+  return {
+    pass: Number(row.id),
+    ticketId: Number(row.ticket_id),
+    productId: Number(row.product_id),
+    order: row.order_number,
+    status: row.status,
+    activatedAt: row.activated_at,
+    validUntil: row.valid_until,
+    entriesAllowed: row.entries_allowed,
+  }
+}
 
 export const webhookEvents = {
   /** order.paid: the order is paid (or free) and its tickets issued. */
@@ -66,6 +82,16 @@ export const webhookEvents = {
     })
   },
 
+  /** pass.activated: an annual pass (年卡) started its validity (holder, first entry, or its window ran out). */
+  async passActivated(trx: TenantTransaction, tenant: Tenant, passId: number) {
+    await emitWebhookEvent(trx, tenant, 'pass.activated', await presentPass(trx, passId))
+  },
+
+  /** pass.renewed: a renewal (续卡) was paid and the pass's validity extended. */
+  async passRenewed(trx: TenantTransaction, tenant: Tenant, passId: number, renewal: { order: string; price: number; validUntilBefore: Date; validUntilAfter: Date }) {
+    await emitWebhookEvent(trx, tenant, 'pass.renewed', { ...(await presentPass(trx, passId)), renewal })
+  },
+
   /** ticket.checked_in: a gate or scanner admitted a ticket (re-entries included). */
   async ticketCheckedIn(trx: TenantTransaction, tenant: Tenant, checkinId: number) {
     const row = await trx
@@ -75,7 +101,7 @@ export const webhookEvents = {
       .where('c.id', checkinId)
       .select('c.*', 'o.number as order_number', 'd.name as device_name')
       .firstOrFail()
-    await emitWebhookEvent(trx, tenant, 'ticket.checked_in', {
+    const data = {
       checkin: Number(row.id),
       ticketId: Number(row.ticket_id),
       order: row.order_number,
@@ -87,6 +113,14 @@ export const webhookEvents = {
       staffId: row.staff_id ? Number(row.staff_id) : null,
       offline: row.offline,
       occurredAt: row.occurred_at,
-    })
+    }
+    await emitWebhookEvent(trx, tenant, 'ticket.checked_in', data)
+    // A distributor's ticket (分销): its own callback too, with its own order number.
+    if (row.order_id) await notifyDistributor(trx, tenant, Number(row.order_id), 'ticket.checked_in', data)
+  },
+
+  /** member.joined: a visitor's membership started (joined, granted by staff, or restarted on another tier). */
+  async memberJoined(trx: TenantTransaction, tenant: Tenant, data: Record<string, unknown>) {
+    await emitWebhookEvent(trx, tenant, 'member.joined', data)
   },
 }

@@ -23,7 +23,7 @@ import { eachTenant } from '#tenancy/services/each_tenant'
 import { runInTenant, type TenantTransaction } from '#tenancy/services/tenant_database'
 import type Tenant from '#tenancy/models/tenant'
 
-export const WEBHOOK_EVENTS = ['order.paid', 'order.refunded', 'order.changed', 'ticket.checked_in'] as const
+export const WEBHOOK_EVENTS = ['order.paid', 'order.refunded', 'order.changed', 'ticket.checked_in', 'pass.activated', 'pass.renewed', 'member.joined'] as const
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number]
 
 /** Waits after the 1st, 2nd, ... failed attempt (10 s up to 24 h: ~45 h in all); then failed. */
@@ -82,7 +82,7 @@ function presentEndpoint(row: EndpointRow) {
   }
 }
 
-function presentDelivery(row: DeliveryRow) {
+export function presentDelivery(row: DeliveryRow) {
   return {
     id: Number(row.id),
     endpointId: Number(row.endpoint_id),
@@ -113,10 +113,19 @@ export async function emitWebhookEvent(trx: TenantTransaction, tenant: Tenant, t
     .where('status', 'active')
     .whereRaw('events @> ?::jsonb', [JSON.stringify([type])])
     .select('id')
-  if (!endpoints.length) return
+  await insertDeliveries(trx, tenant, endpoints.map((endpoint) => endpoint.id), type, data)
+}
+
+/** Records an event for one endpoint only (a distributor's callback URL), in the caller's transaction. */
+export async function emitWebhookEventTo(trx: TenantTransaction, tenant: Tenant, endpointId: number, type: WebhookEventType, data: Record<string, unknown>) {
+  await insertDeliveries(trx, tenant, [endpointId], type, data)
+}
+
+async function insertDeliveries(trx: TenantTransaction, tenant: Tenant, endpointIds: number[], type: WebhookEventType, data: Record<string, unknown>) {
+  if (!endpointIds.length) return
   const eventId = randomUUID()
   const payload = JSON.stringify({ id: eventId, type, venue: tenant.slug, createdAt: new Date().toISOString(), data })
-  await trx.table('webhook_deliveries').insert(endpoints.map((endpoint) => ({ endpoint_id: endpoint.id, event_id: eventId, event_type: type, payload })))
+  await trx.table('webhook_deliveries').insert(endpointIds.map((id) => ({ endpoint_id: id, event_id: eventId, event_type: type, payload })))
 }
 
 /** One POST of a delivery; returns the status code (2xx: delivered) or throws (network, timeout). */
@@ -206,7 +215,7 @@ export default class Webhooks {
   }
 
   async list() {
-    return runInTenant(this.tenant, async (trx) => ((await trx.from('webhook_endpoints').orderBy('id')) as EndpointRow[]).map(presentEndpoint))
+    return runInTenant(this.tenant, async (trx) => ((await trx.from('webhook_endpoints').whereNull('distributor_id').orderBy('id')) as EndpointRow[]).map(presentEndpoint))
   }
 
   async show(id: number) {
@@ -284,7 +293,8 @@ export default class Webhooks {
   }
 
   async #endpoint(trx: TenantTransaction, id: number, options: { lock?: boolean } = {}): Promise<EndpointRow> {
-    const query = trx.from('webhook_endpoints').where('id', id)
+    // A distributor's callback endpoint is managed with its distributor (distributors.ts).
+    const query = trx.from('webhook_endpoints').where('id', id).whereNull('distributor_id')
     if (options.lock) query.forUpdate()
     const row: EndpointRow | undefined = await query.first()
     if (!row) throw notFound('No such webhook endpoint', 'E_WEBHOOK_NOT_FOUND')

@@ -57,7 +57,7 @@ export default class VisitorOrdersController {
   async pay(ctx: HttpContext) {
     const order = await visitorOrder(ctx)
     const input = await ctx.request.validateUsing(startPaymentValidator)
-    const payment = await PaymentService.for(ctx.tenant!).start(order, this.#paymentInput(ctx, order.number, input), await this.#actor(ctx))
+    const payment = await PaymentService.for(ctx.tenant!).start(order, await this.#paymentInput(ctx, order.number, input), await this.#actor(ctx))
     return ctx.response.created({ payment })
   }
 
@@ -92,13 +92,14 @@ export default class VisitorOrdersController {
   async payChange(ctx: HttpContext) {
     const order = await visitorOrder(ctx)
     const input = await ctx.request.validateUsing(startPaymentValidator)
-    const payment = await PaymentService.for(ctx.tenant!).start(order, this.#paymentInput(ctx, order.number, input), await this.#actor(ctx), Number(ctx.params.id))
+    const payment = await PaymentService.for(ctx.tenant!).start(order, await this.#paymentInput(ctx, order.number, input), await this.#actor(ctx), Number(ctx.params.id))
     return ctx.response.created({ payment })
   }
 
-  #paymentInput(ctx: HttpContext, number: string, input: { channel: 'wechat_pay' | 'alipay' | 'unionpay'; method: string; openid?: string; returnPath?: string }) {
+  async #paymentInput(ctx: HttpContext, number: string, input: { channel: 'wechat_pay' | 'alipay' | 'unionpay'; method: string; returnPath?: string }) {
     const returnUrl = `${ctx.request.protocol()}://${ctx.request.host()}${input.returnPath ?? `${ctx.tenantBasePath}/orders/${number}`}`
-    return { channel: input.channel, method: input.method, openid: input.openid, clientIp: ctx.request.ip(), returnUrl }
+    const payer = await signedInVisitor(ctx)
+    return { channel: input.channel, method: input.method, payerVisitorId: payer?.id ?? null, clientIp: ctx.request.ip(), returnUrl }
   }
 
   async #actor(ctx: HttpContext): Promise<Actor> {

@@ -9,7 +9,6 @@
 import { DateTime } from 'luxon'
 import { AppError, invalid, notFound } from '#core/app_error'
 import { auditLog } from '#identity/audit/audit_log'
-import { priceAtSession } from '#catalog/services/price_calendar'
 import Product from '#catalog/models/product'
 import Session from '#catalog/models/session'
 import Site from '#catalog/models/site'
@@ -24,6 +23,7 @@ import { revokeTicketCodes } from '#tickets/services/ticket_service'
 import { deleteFaceEnrollments } from '#checkin/services/face_enrollments'
 import { announce } from '#tickets/services/ticket_delivery'
 import { webhookEvents } from '#members/services/webhook_events'
+import MemberPricing from '#members/services/member_pricing'
 import { recordOrderEvent, type Actor } from '#orders/services/order_events'
 import { refreshOrderStatus } from '#orders/services/order_status'
 import RefundService, { actorLabel } from '#orders/services/refund_service'
@@ -61,7 +61,7 @@ export default class ChangeService {
   async quote(order: Order, ask: ChangeAsk) {
     return runInTenant(this.tenant, async (trx) => {
       const tickets = await selectValidTickets(trx, order, ask.ticketIds, { verb: 'change', code: 'E_TICKET_NOT_CHANGEABLE' })
-      return this.#price(trx, tickets, ask.toSessionId)
+      return this.#price(trx, order, tickets, ask.toSessionId)
     })
   }
 
@@ -73,7 +73,7 @@ export default class ChangeService {
         throw new AppError(`This order is ${locked.status.replace('_', ' ')}: its tickets cannot be changed`, { status: 409, code: 'E_ORDER_NOT_CHANGEABLE' })
       }
       const tickets = await selectValidTickets(trx, locked, ask.ticketIds, { verb: 'change', code: 'E_TICKET_NOT_CHANGEABLE', lock: true })
-      const quote = await this.#price(trx, tickets, ask.toSessionId)
+      const quote = await this.#price(trx, locked, tickets, ask.toSessionId)
       const rules = await readBookingRules(this.tenant, trx)
       const [change] = await trx
         .table('order_changes')
@@ -167,7 +167,7 @@ export default class ChangeService {
       throw new AppError('The new places were released before the change completed; please ask again', { status: 409, code: 'E_HOLD_EXPIRED' })
     }
     const old = await OrderTicket.query({ client: trx }).whereIn('id', change.ticket_ids.map(Number)).orderBy('id')
-    const { perTicket } = await this.#price(trx, old, change.to_session_id)
+    const { perTicket } = await this.#price(trx, order, old, change.to_session_id)
     const seats: number[] = (await trx.from('session_seats').where('hold_id', change.hold_id).orderBy('seat_id').select('seat_id')).map((row) => Number(row.seat_id))
     for (const ticket of old) {
       await OrderTicket.create(
@@ -264,8 +264,11 @@ export default class ChangeService {
     return { change, order }
   }
 
-  /** Each ticket's price at the new session, and the difference from what was paid. */
-  async #price(trx: TenantTransaction, tickets: OrderTicket[], toSessionId: number) {
+  /**
+   * Each ticket's price at the new session, as checkout would price it for the order's buyer (a
+   * member's price while they are a member), and the difference from what was paid.
+   */
+  async #price(trx: TenantTransaction, order: Order, tickets: OrderTicket[], toSessionId: number) {
     const session = await Session.find(toSessionId, { client: trx })
     if (!session || session.status !== 'open') throw invalid('toSessionId', 'No such session open for sale', 'E_SESSION_NOT_FOUND')
     const products = await Product.query({ client: trx }).whereIn('id', [...new Set(tickets.map((ticket) => ticket.productId))])
@@ -274,9 +277,10 @@ export default class ChangeService {
     if (oldSessions.some((old) => old.startsAt <= DateTime.now())) throw invalid('ticketIds', 'The session of these tickets has started: they can no longer be changed', 'E_NOT_CHANGEABLE')
     if (tickets.some((ticket) => ticket.sessionId === toSessionId)) throw invalid('toSessionId', 'These tickets are already for this session', 'E_SAME_SESSION')
     const site = await Site.findOrFail(session.siteId, { client: trx })
+    const pricer = await MemberPricing.for(this.tenant).of(trx, order.visitorId)
     const perTicket = new Map<number, number>()
     for (const product of products) {
-      const price = await priceAtSession(trx, product, session, site)
+      const price = await pricer.priceAtSession(trx, product, session, site)
       for (const ticket of tickets.filter((candidate) => candidate.productId === product.id)) perTicket.set(ticket.id, price)
     }
     const difference = tickets.reduce((sum, ticket) => sum + perTicket.get(ticket.id)! - ticket.price, 0)

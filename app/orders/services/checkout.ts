@@ -1,7 +1,8 @@
 /*
  * Checkout (下单): holds the places (with the venue's booking rules), prices every ticket on the
  * server from the price calendar, and records the order with its tickets and holders, waiting for
- * payment until the hold runs out. A free order (all tickets at 0) is issued at once.
+ * payment until the hold runs out. A free order (all tickets at 0) is issued at once, and so is an
+ * order on credit (a distributor's, priced and paid from its deposit in the same transaction).
  *
  * Idempotent by the client's key: the same key with the same request answers the first order
  * again (even when both arrive at once: the unique key decides, the loser gives its hold back);
@@ -11,11 +12,11 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 import { DateTime } from 'luxon'
 import { AppError, invalid } from '#core/app_error'
 import env from '#start/env'
-import { priceAtSession } from '#catalog/services/price_calendar'
 import Product from '#catalog/models/product'
 import Session from '#catalog/models/session'
 import Site from '#catalog/models/site'
 import BookingPolicy from '#inventory/services/booking_policy'
+import FrequentVisitors from '#inventory/services/frequent_visitors'
 import InventoryService, { type Hold } from '#inventory/services/inventory_service'
 import { idNumberHash } from '#inventory/services/real_name'
 import Order from '#orders/models/order'
@@ -26,7 +27,12 @@ import { recordOrderEvent, type Actor } from '#orders/services/order_events'
 import { announce } from '#tickets/services/ticket_delivery'
 import { webhookEvents } from '#members/services/webhook_events'
 import Coupons from '#members/services/coupons'
+import MemberPricing, { type MemberPricer } from '#members/services/member_pricing'
+import MemberPoints from '#members/services/member_points'
+import { issuePasses } from '#members/services/passes'
+import { applyTicketlessOrder } from '#orders/services/ticketless_orders'
 import { runInTenant, type TenantTransaction } from '#tenancy/services/tenant_database'
+import { planLimits } from '#platform/services/plans'
 import type Tenant from '#tenancy/models/tenant'
 
 export interface CheckoutHolder {
@@ -36,14 +42,19 @@ export interface CheckoutHolder {
   phone?: string
 }
 
+/** A holder as asked: typed in, or a saved holder (常用游客) of the signed-in visitor by id. */
+export type CheckoutHolderAsk = Omit<CheckoutHolder, 'name' | 'idNumber'> & { name?: string; idNumber?: string; frequentVisitorId?: number }
+
 export interface CheckoutInput {
   items: { productId: number; sessionId: number; quantity: number }[]
   seats?: { sessionId: number; seatId: number }[]
   bestAvailable?: { sessionId: number; accessible?: boolean }
-  holders?: CheckoutHolder[]
+  holders?: CheckoutHolderAsk[]
   contact: { name?: string; phone: string }
   /** A coupon code: its discount is worked out here, never taken from the client. */
   couponCode?: string
+  /** Points (积分) the member wants to use: the discount they give is worked out here (docs/members.md). */
+  usePoints?: number
 }
 
 export interface CheckoutOptions {
@@ -51,7 +62,20 @@ export interface CheckoutOptions {
   idempotencyKey: string
   salesChannel?: string
   actor: Actor
+  /** Sold on credit (a distributor's order, 分销): no payment channel; issued at once once settled. */
+  onCredit?: OnCredit
 }
+
+/** How an order on credit is priced and paid for, inside the order's transaction. */
+export interface OnCredit {
+  /** Each item's unit price on this channel, given the price calendar's (e.g. a settlement price); may refuse. */
+  prices(trx: TenantTransaction, items: CheckoutInput['items'], calendar: number[]): Promise<number[]>
+  /** Takes the order's total from the seller (e.g. debits its deposit); throwing rolls the order back. */
+  settle(trx: TenantTransaction, order: Order): Promise<void>
+}
+
+/** The input with every holder's name and ID number known (saved holders looked up). */
+type ResolvedInput = Omit<CheckoutInput, 'holders'> & { holders?: CheckoutHolder[] }
 
 const UNIQUE_VIOLATION = '23505'
 
@@ -81,10 +105,13 @@ export default class Checkout {
     return new Checkout(tenant)
   }
 
-  async place(input: CheckoutInput, options: CheckoutOptions): Promise<{ order: Order; replayed: boolean }> {
-    const digest = digestOf(input, options.visitorId)
+  async place(asked: CheckoutInput, options: CheckoutOptions): Promise<{ order: Order; replayed: boolean }> {
+    const digest = digestOf(asked, options.visitorId)
     const earlier = await this.#byKey(options.idempotencyKey, digest)
     if (earlier) return { order: earlier, replayed: true }
+    // The plan's orders a month (套餐), checked before any capacity is held.
+    await planLimits.assertOrderRoom(this.tenant)
+    const input: ResolvedInput = { ...asked, holders: asked.holders && (await this.#resolveHolders(asked.holders, options.visitorId)) }
 
     this.#checkHolders(input)
     const request = {
@@ -123,8 +150,24 @@ export default class Checkout {
     return order
   }
 
+  /**
+   * Saved holders (常用游客) become their stored name and ID number, so the booking rules and the
+   * ticket see them as if typed; one must be the signed-in visitor's own (FrequentVisitors.identities).
+   */
+  async #resolveHolders(holders: CheckoutHolderAsk[], visitorId: number | null): Promise<CheckoutHolder[]> {
+    const saved = holders.flatMap((holder, index) => (holder.frequentVisitorId ? [{ field: `holders.${index}.frequentVisitorId`, id: holder.frequentVisitorId }] : []))
+    const identities = saved.length ? await FrequentVisitors.for(this.tenant).identities(visitorId, saved) : new Map()
+    return holders.map(({ frequentVisitorId, ...holder }, index) => {
+      if (!frequentVisitorId) return holder as CheckoutHolder
+      if (holder.name !== undefined || holder.idNumber !== undefined) {
+        throw invalid(`holders.${index}.frequentVisitorId`, 'A saved visitor brings their name and ID number: send either, not both')
+      }
+      return { ...holder, ...identities.get(frequentVisitorId)! }
+    })
+  }
+
   /** Holders belong to items that exist, at most one per ticket. */
-  #checkHolders(input: CheckoutInput) {
+  #checkHolders(input: ResolvedInput) {
     const perItem = new Map<number, number>()
     for (const [index, holder] of (input.holders ?? []).entries()) {
       const item = input.items[holder.item]
@@ -135,8 +178,9 @@ export default class Checkout {
     }
   }
 
-  async #record(trx: TenantTransaction, input: CheckoutInput, options: CheckoutOptions, hold: Hold, digest: string) {
-    const prices = await this.#prices(trx, input.items)
+  async #record(trx: TenantTransaction, input: ResolvedInput, options: CheckoutOptions, hold: Hold, digest: string) {
+    const prices = await this.#prices(trx, input.items, await MemberPricing.for(this.tenant).of(trx, options.visitorId))
+    if (options.onCredit) prices.byItem = await options.onCredit.prices(trx, input.items, prices.byItem)
     const seats = await this.#heldSeats(trx, hold.id)
 
     const tickets: Partial<OrderTicket>[] = []
@@ -170,7 +214,11 @@ export default class Checkout {
           options.visitorId
         )
       : null
-    const discount = Math.min(coupon?.discount ?? 0, subtotal)
+    // A member's points (会员积分) are taken here too, worth at most the venue's share of what is left to pay.
+    const points = input.usePoints
+      ? await MemberPoints.for(this.tenant).redeem(trx, options.visitorId, input.usePoints, subtotal - Math.min(coupon?.discount ?? 0, subtotal))
+      : null
+    const discount = Math.min((coupon?.discount ?? 0) + (points?.discount ?? 0), subtotal)
     const total = subtotal - discount
 
     const order = await Order.create(
@@ -182,6 +230,7 @@ export default class Checkout {
         contactName: input.contact.name ?? null,
         contactPhone: input.contact.phone,
         totalAmount: total,
+        paidAmount: options.onCredit ? total : 0,
         discountAmount: discount,
         couponCode: coupon?.code ?? null,
         holdId: hold.id,
@@ -196,25 +245,28 @@ export default class Checkout {
       { client: trx }
     )
     if (coupon) await Coupons.for(this.tenant).recordRedemption(trx, coupon, order.id)
+    if (points) await MemberPoints.for(this.tenant).recordRedemption(trx, points, order.id, options.actor)
     await recordOrderEvent(trx, order, 'placed', options.actor, {
       totalAmount: total,
       tickets: tickets.length,
       holdId: hold.id,
       ...(coupon ? { discountAmount: discount, couponCode: coupon.code } : {}),
+      ...(points ? { discountAmount: discount, pointsUsed: points.points, pointsDiscount: points.discount } : {}),
     })
 
-    // Nothing to pay: the order is complete now.
-    if (total === 0) {
+    // Paid on credit, or nothing to pay: the order is complete now.
+    if (options.onCredit) await options.onCredit.settle(trx, order)
+    if (total === 0 || options.onCredit) {
       if (!(await InventoryService.consume(this.tenant, hold.id, trx))) {
         throw new AppError('The places ran out before the order was complete; please try again', { status: 409, code: 'E_HOLD_EXPIRED' })
       }
-      await issueOrder(trx, this.tenant, order, options.actor, { free: true })
+      await issueOrder(trx, this.tenant, order, options.actor, options.onCredit ? { onCredit: true } : { free: true })
     }
     return order
   }
 
-  /** Each item's unit price from its product's price calendar on its session's day. */
-  async #prices(trx: TenantTransaction, items: CheckoutInput['items']) {
+  /** Each item's unit price from its product's price calendar on its session's day (a member's price for a member). */
+  async #prices(trx: TenantTransaction, items: CheckoutInput['items'], pricer: MemberPricer) {
     const productIds = [...new Set(items.map((item) => item.productId))]
     const sessionIds = [...new Set(items.map((item) => item.sessionId))]
     const products = new Map((await Product.query({ client: trx }).whereIn('id', productIds)).map((product) => [product.id, product]))
@@ -227,7 +279,7 @@ export default class Checkout {
       const session = sessions.get(item.sessionId)
       // The hold already refused what is not on sale; this only guards against a change since.
       if (!product || !session) throw invalid(`items.${index}`, 'This product or session no longer exists', 'E_NOT_ON_SALE')
-      byItem.push(await priceAtSession(trx, product, session, sites.get(session.siteId)!))
+      byItem.push(await pricer.priceAtSession(trx, product, session, sites.get(session.siteId)!))
     }
     const reserved = new Set([...products.values()].filter((product) => product.seating === 'reserved').map((product) => product.id))
     // A group ticket (团体票) admits its party with one code: up to its largest size.
@@ -258,6 +310,10 @@ export async function issueOrder(trx: TenantTransaction, tenant: Tenant, order: 
   order.paidAt = now
   await recordOrderEvent(trx, order, 'paid', actor, data)
   await recordOrderEvent(trx, order, 'issued', { type: 'system' }, {}, 'issued')
-  await announce(trx, tenant, order, 'tickets_issued')
+  // 年卡: pass tickets get their passes; a ticketless order (a pass renewal, a member tier) applies
+  // what it bought instead, with no tickets to announce.
+  await issuePasses(trx, order)
+  if (!(await applyTicketlessOrder(trx, tenant, order))) await announce(trx, tenant, order, 'tickets_issued')
   await webhookEvents.orderPaid(trx, tenant, order)
+  await MemberPoints.onIssued(trx, order, actor)
 }

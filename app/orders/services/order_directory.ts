@@ -1,6 +1,7 @@
 /*
  * Finding orders and showing them: to their buyer (holders masked) or to staff (search by number,
- * phone, ID number, status, channel, dates; holders' names in full, ID numbers still masked).
+ * phone, ID number, openid, status, channel, dates, requests awaiting review; holders' names in
+ * full, ID numbers still masked; changes asked for).
  */
 import { DateTime } from 'luxon'
 import { notFound } from '#core/app_error'
@@ -19,6 +20,10 @@ export interface OrderSearch {
   idNumber?: string
   status?: string
   channel?: string
+  /** The visitor's WeChat openid (at any of the venue's official accounts). */
+  openid?: string
+  /** Only orders with a refund or change (退改签) request waiting for staff. */
+  awaitingReview?: boolean
   from?: Date
   to?: Date
   page?: number
@@ -72,6 +77,14 @@ export default class OrderDirectory {
         query.whereIn('id', trx.from('order_tickets').where('holder_id_hash', idNumberHash(this.tenant.id, filters.idNumber)).select('order_id'))
       }
       if (filters.status) query.where('status', filters.status)
+      if (filters.openid) query.whereIn('visitor_id', trx.from('wechat_identities').where('openid', filters.openid).select('visitor_id'))
+      if (filters.awaitingReview) {
+        query.where((where) =>
+          where
+            .whereIn('id', trx.from('refunds').where('status', 'requested').select('order_id'))
+            .orWhereIn('id', trx.from('order_changes').where('status', 'requested').select('order_id'))
+        )
+      }
       if (filters.channel) query.whereIn('id', trx.from('payments').where('channel', filters.channel).where('status', 'paid').select('order_id'))
       if (filters.from) query.where('created_at', '>=', DateTime.fromJSDate(filters.from).setZone('Asia/Shanghai', { keepLocalTime: true }).startOf('day').toJSDate())
       if (filters.to) query.where('created_at', '<', DateTime.fromJSDate(filters.to).setZone('Asia/Shanghai', { keepLocalTime: true }).plus({ days: 1 }).startOf('day').toJSDate())
@@ -165,6 +178,18 @@ export default class OrderDirectory {
       createdAt: row.created_at,
       completedAt: row.completed_at,
     }))
+    if (staff) {
+      view.changes = (await trx.from('order_changes').where('order_id', order.id).orderBy('id')).map((row) => ({
+        id: Number(row.id),
+        status: row.status,
+        ticketIds: (row.ticket_ids ?? []).map(Number),
+        toSessionId: Number(row.to_session_id),
+        difference: row.difference,
+        requestedBy: row.requested_by,
+        decidedBy: row.decided_by,
+        createdAt: row.created_at,
+      }))
+    }
     view.timeline = (await orderTimeline(trx, order.id)).map((event) => (staff ? event : { ...event, actorId: undefined }))
     return view
   }

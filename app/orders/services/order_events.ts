@@ -7,7 +7,7 @@ import type Order from '#orders/models/order'
 import type { OrderStatus } from '#orders/models/order'
 
 export interface Actor {
-  type: 'visitor' | 'staff' | 'system' | 'channel'
+  type: 'visitor' | 'staff' | 'system' | 'channel' | 'distributor'
   id?: string | number | null
 }
 

@@ -24,6 +24,9 @@ import { revokeTicketCodes } from '#tickets/services/ticket_service'
 import { deleteFaceEnrollments } from '#checkin/services/face_enrollments'
 import { announce } from '#tickets/services/ticket_delivery'
 import Coupons from '#members/services/coupons'
+import MemberPoints from '#members/services/member_points'
+import { passRefundDeadlines, revokePassesOfTickets } from '#members/services/passes'
+import { creditRefund } from '#members/services/distributor_deposits'
 import { webhookEvents } from '#members/services/webhook_events'
 import { recordOrderEvent, type Actor } from '#orders/services/order_events'
 import { refreshOrderStatus } from '#orders/services/order_status'
@@ -318,9 +321,12 @@ export default class RefundService {
     await refund.useTransaction(trx).save()
     order.refundedAmount += refund.amount
     await order.useTransaction(trx).save()
+    // A distributor's order (分销) was paid from its deposit: the money goes back there, now.
+    if (order.salesChannel === 'distributor') await creditRefund(trx, order, refund)
 
     const tickets = await OrderTicket.query({ client: trx }).whereIn('id', refund.ticketIds)
     await revokeTicketCodes(trx, refund.ticketIds, 'refunded')
+    await revokePassesOfTickets(trx, refund.ticketIds, 'refunded')
     await deleteFaceEnrollments(trx, refund.ticketIds, 'refunded')
     await trx.from('order_tickets').whereIn('id', refund.ticketIds).update({ status: 'refunded', updated_at: new Date() })
     await InventoryService.giveBack(
@@ -335,6 +341,8 @@ export default class RefundService {
       const left = await trx.from('order_tickets').where('order_id', order.id).whereNot('status', 'refunded').count('* as count').first()
       if (Number(left?.count ?? 0) === 0) await Coupons.giveBack(trx, order.id)
     }
+    // Points (积分): earned ones go back and redeemed ones return, in proportion to what was refunded.
+    await MemberPoints.afterRefund(trx, order, actor)
     // Nothing to send back through a channel (a free order): done, and the visitor told now.
     if (refund.status === 'succeeded') {
       await announce(trx, this.tenant, order, 'order_refunded', { key: refund.outRefundNo, amount: 0, reason: refund.reason ?? undefined })
@@ -354,10 +362,12 @@ export default class RefundService {
     const products = new Map((await Product.query({ client: trx }).whereIn('id', tickets.map((t) => t.productId))).map((p) => [p.id, p]))
     const sessions = new Map((await Session.query({ client: trx }).whereIn('id', tickets.map((t) => t.sessionId))).map((s) => [s.id, s]))
     const paid = await paidPrices(trx, tickets)
+    // 年卡: a pass counts from its own validity, not from the session it was sold in.
+    const passDeadlines = await passRefundDeadlines(trx, tickets.map((t) => t.id))
     const quotes: TicketQuote[] = tickets.map((ticket) => {
       const product = products.get(ticket.productId)!
       const session = sessions.get(ticket.sessionId)!
-      const deadline = (session.kind === 'open_date' ? session.endsAt : session.startsAt).toJSDate()
+      const deadline = passDeadlines.get(ticket.id) ?? (session.kind === 'open_date' ? session.endsAt : session.startsAt).toJSDate()
       const verdict = RefundPolicy.quote({ price: paid.get(ticket.id) ?? ticket.price, deadline, refundable: product.refundable, tiers: product.refundTiers })
       return verdict.allowed
         ? { ticketId: ticket.id, price: ticket.price, allowed: true, fee: verdict.fee, amount: verdict.amount }

@@ -1,5 +1,6 @@
 import vine from '@vinejs/vine'
-import { holderProperties, holdFields } from '#inventory/validators/hold'
+import { holdFields } from '#inventory/validators/hold'
+import { mainlandIdNumber } from '#inventory/validators/frequent_visitor'
 
 /** A mainland mobile number (11 digits starting 1[3-9]). */
 export const mobilePhone = () =>
@@ -18,18 +19,31 @@ const ticketIdsParam = () =>
     .transform((text) => text.split(',').map(Number))
     .optional()
 
+/**
+ * A real-name holder at checkout: a name and ID number typed in, or one of the signed-in visitor's
+ * saved holders (常用游客) by id, whose stored name and ID number the server uses (the H5 only ever
+ * sees them masked).
+ */
+const checkoutHolder = () =>
+  vine.object({
+    item: vine.number().withoutDecimals().min(0),
+    frequentVisitorId: vine.number().withoutDecimals().positive().optional(),
+    name: vine.string().trim().minLength(1).maxLength(40).optional().requiredIfMissing('frequentVisitorId'),
+    idNumber: mainlandIdNumber().optional().requiredIfMissing('frequentVisitorId'),
+    phone: mobilePhone().optional(),
+  })
+
 /** Checkout: what to hold, who holds each real-name ticket, and whom to reach. */
 export const placeOrderValidator = vine.create({
   ...holdFields(),
-  holders: vine
-    .array(vine.object({ ...holderProperties(), phone: mobilePhone().optional() }))
-    .maxLength(100)
-    .optional(),
+  holders: vine.array(checkoutHolder()).maxLength(100).optional(),
   contact: vine.object({
     name: vine.string().trim().minLength(1).maxLength(40).optional(),
     phone: mobilePhone(),
   }),
   couponCode: vine.string().trim().minLength(4).maxLength(40).optional(),
+  /** Points (积分) to use; a member only (docs/members.md). */
+  usePoints: vine.number().withoutDecimals().range([1, 100_000_000]).optional(),
 })
 
 /** The client's idempotency key for checkout (a UUID or similar random text). */
@@ -45,7 +59,6 @@ export const idempotencyKeyValidator = vine.create({
 export const startPaymentValidator = vine.create({
   channel: vine.enum(['wechat_pay', 'alipay', 'unionpay'] as const),
   method: vine.string().trim().maxLength(12),
-  openid: vine.string().trim().maxLength(64).optional(),
   /** Where the browser returns after paying: only a path of this venue's pages. */
   returnPath: vine
     .string()
@@ -86,6 +99,8 @@ export const orderSearchValidator = vine.create({
   idNumber: vine.string().trim().maxLength(30).optional(),
   status: vine.string().trim().maxLength(20).optional(),
   channel: vine.enum(['wechat_pay', 'alipay', 'unionpay'] as const).optional(),
+  openid: vine.string().trim().maxLength(64).optional(),
+  awaitingReview: vine.boolean().optional(),
   from: vine.date({ formats: ['YYYY-MM-DD'] }).optional(),
   to: vine.date({ formats: ['YYYY-MM-DD'] }).optional(),
   page: vine.number().withoutDecimals().min(1).optional(),

@@ -90,6 +90,26 @@ test.group('Tickets and the device API', () => {
     assert.deepInclude(live[0], { admitted: 1, inside: 1, refused: 1 })
   })
 
+  test('a suspended venue stops selling but keeps what it sold: its gates admit, its visitors open their tickets', async ({ client, assert }) => {
+    const venue = await venueAtTheGate(client)
+    const sold = await tickets(client, venue.tenant, venue.products[0].id, venue.session.id)
+    await db.from('tenants').where('id', venue.tenant.id).update({ status: 'suspended', suspended_at: new Date() })
+    const { default: registry } = await import('#tenancy/services/tenant_registry')
+    registry.forget(venue.tenant)
+
+    const base = `/t/${venue.tenant.slug}`
+    const held = await client.post(`${base}/api/holds`).json({ items: [{ productId: venue.products[0].id, sessionId: venue.session.id, quantity: 1 }] })
+    held.assertStatus(503)
+    assert.equal(held.body().errors[0].code, 'E_VENUE_SUSPENDED')
+    ;(await client.get(`${base}/api/orders/${sold.number}`).header('X-Order-Token', sold.accessToken)).assertStatus(200)
+    ;(await client.get(`${base}/api/orders/${sold.number}/tickets`).header('X-Order-Token', sold.accessToken)).assertStatus(200)
+    ;(await client.get(`${base}/orders/${sold.number}?token=${sold.accessToken}`).header('accept', 'text/html')).assertStatus(200)
+    ;(await client.post(`${base}/api/orders/${sold.number}/refunds`).header('X-Order-Token', sold.accessToken).json({})).assertStatus(503)
+
+    const admitted = await venue.gates[0].client.scan({ code: sold.tickets[0].code })
+    assert.deepInclude(admitted.body.answer, { ok: true, result: 'admitted' })
+  })
+
   test('two gates scanning the same code at the same instant admit once', async ({ client, assert }) => {
     const venue = await venueAtTheGate(client)
     const [ticket] = (await tickets(client, venue.tenant, venue.products[0].id, venue.session.id)).tickets
