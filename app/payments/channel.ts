@@ -101,6 +101,22 @@ export interface ChannelRefund {
   completedAt?: Date
 }
 
+/**
+ * One line of a channel's daily bill (对账单): a payment the channel took or a refund it paid out
+ * that Beijing day, as the channel settled it. Amounts in fen, always positive; `fee` is the
+ * channel's charge (手续费) on a payment, negative on a refund when the channel returns its share.
+ */
+export interface BillLine {
+  kind: 'payment' | 'refund'
+  outTradeNo: string
+  outRefundNo?: string
+  channelTradeNo?: string
+  channelRefundNo?: string
+  amount: number
+  fee: number
+  occurredAt: Date
+}
+
 export type ChannelEvent = { type: 'payment'; trade: ChannelTrade } | { type: 'refund'; refund: ChannelRefund }
 
 /** A notification exactly as it arrived: headers (lower-case names) and the raw body text. */
@@ -152,6 +168,8 @@ export interface PaymentChannel {
   /** Verifies (signature over the raw body, freshness, decryption) and reads a notification; throws NotificationRejected. */
   readNotification(incoming: IncomingNotification): Promise<ChannelEvent[]>
   acknowledge(accepted: boolean, message?: string): NotificationAck
+  /** The merchant's bill of a Beijing day (yyyy-MM-dd), downloaded and verified; [] for a day without trades. */
+  downloadBill(date: string): Promise<BillLine[]>
   /** A cheap signed call that proves the credentials work (e.g. query an unknown trade). */
   testConnection(): Promise<void>
 }

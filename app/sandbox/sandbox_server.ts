@@ -31,7 +31,8 @@ export interface SandboxRequest {
 export interface SandboxResponse {
   status: number
   headers?: Record<string, string>
-  body?: string
+  /** Text, or bytes (a bill archive). */
+  body?: string | Buffer
 }
 
 export interface SandboxRoute {

@@ -24,6 +24,7 @@ import {
 } from '#payments/channel'
 import type { AlipayCredentials } from '#payments/credentials'
 import { fenToYuan, parseBeijingTime, toBeijingTime, yuanToFen } from '#payments/alipay/alipay_format'
+import { downloadAlipayBill } from '#payments/alipay/bill'
 
 const SUCCESS = '10000'
 const TRADE_NOT_EXIST = 'ACQ.TRADE_NOT_EXIST'
@@ -223,6 +224,8 @@ export function createAlipayChannel(credentials: AlipayCredentials, options: { g
     acknowledge(accepted: boolean) {
       return { status: 200, contentType: 'text/plain; charset=utf-8', body: accepted ? 'success' : 'fail' }
     },
+
+    downloadBill: (date: string) => downloadAlipayBill(exec, date),
 
     async testConnection() {
       const probe = await query(`probe-${randomUUID().replaceAll('-', '')}`)

@@ -26,10 +26,12 @@ import { newTradeNo } from '#payments/trade_numbers'
 import { recordOrderEvent, SYSTEM, type Actor } from '#orders/services/order_events'
 import RefundService from '#orders/services/refund_service'
 import Coupons from '#members/services/coupons'
+import MemberPoints from '#members/services/member_points'
 import ChangeService from '#orders/services/change_service'
 import { PAYMENT_METHODS, ChannelError, NotificationRejected, type ChannelKind, type ChannelTrade, type ChannelEvent } from '#payments/channel'
 import Payment from '#payments/models/payment'
 import PaymentAccounts from '#payments/services/payment_accounts'
+import { openidOf } from '#wechat/services/visitor_identities'
 import { paymentNotifyUrl } from '#payments/services/notify_urls'
 import { runInTenant, type TenantTransaction } from '#tenancy/services/tenant_database'
 import type Tenant from '#tenancy/models/tenant'
@@ -43,7 +45,8 @@ const QUERY_SCHEDULE = [30, 60, 120, 300, 600, 1800]
 export interface StartPaymentInput {
   channel: ChannelKind
   method: string
-  openid?: string
+  /** The signed-in visitor who pays: WeChat JSAPI pays as their openid at the venue's official account. */
+  payerVisitorId?: number | null
   clientIp?: string
   returnUrl?: string
 }
@@ -63,9 +66,9 @@ export default class PaymentService {
     if (!PAYMENT_METHODS[input.channel].includes(input.method)) {
       throw invalid('method', `${input.channel} pays by ${PAYMENT_METHODS[input.channel].join(', ')}`, 'E_BAD_METHOD')
     }
-    if (input.channel === 'wechat_pay' && input.method === 'jsapi' && !input.openid) {
-      throw invalid('openid', 'Paying inside WeChat needs the payer’s openid: open the page from the official account', 'E_OPENID_REQUIRED')
-    }
+    // Inside WeChat the payer is known by their openid, which the server has from their WeChat
+    // sign-in (网页授权); the page never names it.
+    const openid = input.channel === 'wechat_pay' && input.method === 'jsapi' ? await this.#payerOpenid(input.payerVisitorId) : undefined
     const accounts = PaymentAccounts.for(this.tenant)
     const channel = await accounts.channel(input.channel)
 
@@ -114,7 +117,7 @@ export default class PaymentService {
         notifyUrl: paymentNotifyUrl(this.tenant, input.channel),
         returnUrl: input.returnUrl,
         method: input.method,
-        payer: { openid: input.openid, clientIp: input.clientIp },
+        payer: { openid, clientIp: input.clientIp },
       })
       await runInTenant(this.tenant, (trx) => trx.from('payments').where('id', payment.created.id).update({ start: JSON.stringify(start), updated_at: new Date() }))
       return { outTradeNo: payment.created.outTradeNo, channel: input.channel, method: input.method, amount: payment.created.amount, expiresAt: payment.expiresAt, start }
@@ -125,6 +128,12 @@ export default class PaymentService {
       logger.warn({ err: error, tenant: this.tenant.slug, channel: input.channel }, 'starting a payment failed')
       throw new AppError(`${input.channel} could not start the payment: ${error?.message ?? error}`, { status: 502, code: 'E_CHANNEL_ERROR', field: 'channel' })
     }
+  }
+
+  async #payerOpenid(visitorId: number | null | undefined) {
+    const openid = visitorId ? await runInTenant(this.tenant, (trx) => openidOf(trx, visitorId)) : null
+    if (!openid) throw invalid('openid', 'Paying inside WeChat needs the payer’s openid: sign in with WeChat from the official account', 'E_OPENID_REQUIRED')
+    return openid
   }
 
   async #orderDue(order: Order) {
@@ -350,6 +359,7 @@ export default class PaymentService {
       await recordOrderEvent(trx, locked, status, actor, {}, status)
       await trx.from('order_tickets').where('order_id', locked.id).where('status', 'reserved').update({ status: 'void', updated_at: new Date() })
       await Coupons.giveBack(trx, locked.id, { unpaid: true })
+      await MemberPoints.giveBackUnpaid(trx, locked.id)
       return true
     })
     if (ended) await InventoryService.release(this.tenant, order.holdId)

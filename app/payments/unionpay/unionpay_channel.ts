@@ -35,6 +35,7 @@ import {
 } from '#payments/channel'
 import type { UnionPayCredentials } from '#payments/credentials'
 import { AcpClient, answerError, beijingTime, parseBeijingTime, type AcpFields } from '#payments/unionpay/acp_client'
+import { downloadUnionPayBill } from '#payments/unionpay/bill'
 
 const CONSUME = { txnType: '01', txnSubType: '01', bizType: '000201', channelType: '08' }
 const REFUND = { txnType: '04', txnSubType: '00', bizType: '000201', channelType: '08' }
@@ -184,6 +185,8 @@ export function createUnionPayChannel(credentials: UnionPayCredentials, options:
     acknowledge(accepted) {
       return accepted ? { status: 200, contentType: 'text/plain', body: 'ok' } : { status: 500, contentType: 'text/plain', body: 'fail' }
     },
+
+    downloadBill: (date) => downloadUnionPayBill(client, options.baseUrl, date),
 
     /** A verified 34 (or 00) for a random orderId proves the key, the certificate and the chain. */
     async testConnection() {

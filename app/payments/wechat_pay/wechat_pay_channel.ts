@@ -21,6 +21,7 @@ import {
 } from '#payments/channel'
 import type { WechatPayCredentials } from '#payments/credentials'
 import { beijingTime } from '#payments/wechat_pay/beijing_time'
+import { downloadWechatBill } from '#payments/wechat_pay/bill'
 import { toChannelRefund, toChannelTrade, type WechatError, type WechatRefund, type WechatTransaction } from '#payments/wechat_pay/resources'
 import {
   decryptResource,
@@ -205,6 +206,10 @@ class WechatPayChannel implements PaymentChannel {
     // Anything but 200/204 makes WeChat retry on its schedule.
     if (accepted) return { status: 204, contentType: 'application/json; charset=utf-8', body: '' }
     return { status: 500, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ code: 'FAIL', message }) }
+  }
+
+  downloadBill(date: string) {
+    return downloadWechatBill((send) => this.#call(send), this.merchantId, date)
   }
 
   async testConnection(): Promise<void> {

@@ -20,6 +20,7 @@ import { randomDigits } from '#core/random_text'
 import type { AlipayBook } from '#sandbox/gateways/alipay/book'
 import { AlipayFailure, openTrade, PAGE_PAY, readBizContent, readOrder, readParams, TRADE_APIS, verifyRequest } from '#sandbox/gateways/alipay/openapi'
 import { notifyTrade, returnParams } from '#sandbox/gateways/alipay/notifications'
+import { alipayBills } from '#sandbox/gateways/alipay/bill'
 
 const html = (status: number, body: string): SandboxResponse => ({ status, headers: { 'content-type': 'text/html; charset=utf-8' }, body })
 
@@ -30,6 +31,8 @@ const errorPage = (failure: AlipayFailure) =>
 export const alipayGateway: GatewayFactory = (context) => {
   const book = context.state.section<AlipayBook>('alipay', () => ({ platform: newKeyPairSync(), apps: {}, preorders: {} }))
   const refundFaults = new Map<string, NotificationFaults>()
+  const bills = alipayBills(context)
+  const apis = { ...TRADE_APIS, ...bills.apis }
 
   async function gatewayDo(request: SandboxRequest): Promise<SandboxResponse> {
     const params = readParams(request)
@@ -42,7 +45,7 @@ export const alipayGateway: GatewayFactory = (context) => {
         const trade = openTrade(context, readOrder(app, params, biz, page.method, page.productCode))
         return { status: 302, headers: { location: context.cashierUrl(trade) } }
       }
-      const api = Object.hasOwn(TRADE_APIS, params.method) && TRADE_APIS[params.method]
+      const api = Object.hasOwn(apis, params.method) && apis[params.method]
       if (!api) throw new AlipayFailure({ code: '40002', msg: 'Invalid Arguments', sub_code: 'isv.invalid-method', sub_msg: '不存在的方法名' })
       const fields = api({ context, book, app, params, biz, refundFaults })
       return signedResponse(params.method, { code: '10000', msg: 'Success', ...fields }, book.platform.privateKey)
@@ -77,6 +80,7 @@ export const alipayGateway: GatewayFactory = (context) => {
         },
       },
       { method: 'GET', path: '/sandbox/alipay/public-key', handle: () => json(200, { alipayPublicKey: book.platform.publicKey }) },
+      ...bills.routes,
     ],
 
     async registerMerchant() {

@@ -22,6 +22,7 @@ import { escapeHtml } from '#core/html'
 import type { UnionPayCredentials } from '#payments/credentials'
 import { ACP_VERSION, UNIONPAY_COMPANY, beijingTime, certIdOf, parseBeijingTime, signatureMatches, signFields, type AcpFields } from '#payments/unionpay/acp_client'
 import { issueCertificate, type IssuedCertificate } from '#sandbox/gateways/unionpay/pki'
+import { FILE_TRANSFER_FIELDS, fileTransferAnswer } from '#sandbox/gateways/unionpay/bill'
 
 interface Authority {
   root: IssuedCertificate
@@ -146,7 +147,8 @@ export const unionPayGateway: GatewayFactory = (context) => {
       request.version === ACP_VERSION &&
       request.signMethod === '01' &&
       request.encoding.toUpperCase() === 'UTF-8' &&
-      /^[0-9A-Za-z]{8,40}$/.test(request.orderId) &&
+      // A file transfer (txnType 76) names no order.
+      (request.orderId === undefined || /^[0-9A-Za-z]{8,40}$/.test(request.orderId)) &&
       parseBeijingTime(request.txnTime) &&
       (request.txnAmt === undefined || /^[1-9]\d{0,11}$/.test(request.txnAmt)) &&
       (request.channelType === undefined || ['07', '08'].includes(request.channelType))
@@ -295,6 +297,17 @@ export const unionPayGateway: GatewayFactory = (context) => {
       { method: 'POST', path: '/unionpay/gateway/api/frontTransReq.do', handle: ({ rawBody }) => serve(rawBody, FRONT_FIELDS, openPayment, (_, code) => errorPage(code)) },
       { method: 'POST', path: '/unionpay/gateway/api/backTransReq.do', handle: ({ rawBody }) => serve(rawBody, REFUND_FIELDS, refund, answer) },
       { method: 'POST', path: '/unionpay/gateway/api/queryTrans.do', handle: ({ rawBody }) => serve(rawBody, COMMON_FIELDS, query, answer) },
+      {
+        // 对账文件下载: UnionPay serves it from its own host (filedownload.95516.com).
+        method: 'POST',
+        path: '/unionpay/filedownload',
+        handle: ({ rawBody }) =>
+          serve(rawBody, FILE_TRANSFER_FIELDS, (request) => {
+            requireKind(request, '76', '01')
+            if (!/^(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$/.test(request.settleDate) || request.fileType !== '00') throw new Refusal('format')
+            return answer(request, 'success', fileTransferAnswer(context, request))
+          }, answer),
+      },
     ],
 
     /** Input: `merId` (15 digits) to choose it, e.g. the same merchant in two sandboxes; otherwise a new one. */

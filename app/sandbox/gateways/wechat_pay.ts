@@ -12,6 +12,7 @@ import type { NotificationFaults } from '#sandbox/notifier'
 import type { GatewayFactory, SandboxRequest, SandboxResponse, SandboxRoute } from '#sandbox/sandbox_server'
 import { createMerchant, openBooks, rotatePlatformKeys, signerFor, type SandboxMerchant, type WechatPayBooks } from '#sandbox/gateways/wechat_pay/keys'
 import { authenticate, encryptResource, notificationMessage, signatureHeaders, type NotificationContent } from '#sandbox/gateways/wechat_pay/protocol'
+import { wechatPayBillRoutes } from '#sandbox/gateways/wechat_pay/bill'
 
 /** WeChat's notification retry intervals, seconds (15s/15s/30s/3m/10m/20m/30m/30m/30m/60m/3h/3h/3h/6h/6h). */
 const RETRY_SCHEDULE = [15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600]
@@ -196,6 +197,7 @@ export const wechatPayGateway: GatewayFactory = (context) => {
           return ok()
         }),
         api('POST', '/v3/refund/domestic/refunds', createRefund),
+        ...wechatPayBillRoutes({ context, api, books: loadBooks }),
         api('GET', '/v3/refund/domestic/refunds/:outRefundNo', ({ books, merchant, request }) => {
           const found = refundOf(books, merchant, request.params.outRefundNo)
           return found ? ok(refundAnswer(found.trade, found.refund)) : fail(404, 'RESOURCE_NOT_EXISTS', '退款单不存在')
