@@ -12,7 +12,7 @@ import { appendToChain } from '#identity/audit/audit_chain'
 import { maskSensitive } from '#identity/audit/masking'
 import type { TenantTransaction } from '#tenancy/services/tenant_database'
 
-export type ActorType = 'platform' | 'staff' | 'visitor' | 'system' | 'device' | 'anonymous'
+export type ActorType = 'platform' | 'staff' | 'visitor' | 'system' | 'device' | 'distributor' | 'anonymous'
 
 export interface Actor {
   type: ActorType

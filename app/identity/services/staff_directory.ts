@@ -16,6 +16,7 @@ import authorization from '#identity/authz/authorization_service'
 import { auditLog } from '#identity/audit/audit_log'
 import { StaffTokensProvider } from '#identity/auth/staff_tokens_provider'
 import { runInTenant, type TenantTransaction } from '#tenancy/services/tenant_database'
+import { planLimits } from '#platform/services/plans'
 import type Tenant from '#tenancy/models/tenant'
 
 const OWNER_ROLE = 'owner'
@@ -92,6 +93,7 @@ export default class StaffDirectory {
       const taken = await StaffUser.query({ client: trx }).whereRaw('lower(email) = lower(?)', [input.email]).first()
       if (taken) throw invalid('email', 'A staff member with this email already exists', 'E_EMAIL_TAKEN')
       await this.#assertGrantable(trx, grantor, [], input.roles)
+      await planLimits.assertStaffRoom(trx, this.tenant)
 
       const member = await StaffUser.create(
         { fullName: input.fullName, email: input.email, phone: input.phone ?? null, password: passwordHash, status: 'active' },
@@ -114,6 +116,8 @@ export default class StaffDirectory {
 
       const wasActive = member.status === 'active'
       const status = changes.status ?? member.status
+      // Re-enabling an account takes a place of the plan's staff limit, as creating one does.
+      if (!wasActive && status === 'active') await planLimits.assertStaffRoom(trx, this.tenant)
       const roles = changes.roles ?? before.roles
       const wasOwner = wasActive && before.roles.includes(OWNER_ROLE)
       if (wasOwner && (status !== 'active' || !roles.includes(OWNER_ROLE))) {

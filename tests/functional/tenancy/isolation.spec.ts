@@ -82,13 +82,13 @@ test.group('Tenant isolation', () => {
       email: 'v@example.cn',
       password: 'Str0ng-enough-pass',
     })
-    visitor.assertStatus(403)
-    assert.equal(visitor.body().errors[0].code, 'E_TENANT_SUSPENDED')
+    visitor.assertStatus(503)
+    assert.equal(visitor.body().errors[0].code, 'E_VENUE_SUSPENDED')
     assert.match(visitor.body().errors[0].message, /temporarily closed/)
 
     ;(await staff.get('/me')).assertStatus(200)
     const change = await staff.post('/two-factor/setup')
-    change.assertStatus(403)
+    change.assertStatus(423)
 
     await TenantAdministration.change(a.tenant.id, 'resume')
     ;(await staff.post('/two-factor/setup')).assertStatus(200)
