@@ -5,7 +5,7 @@
  *   npm run bench:flash-sale [-- --places 10000 --connections 64 --seconds 8]
  *
  * 1. Starts the app (start/server.ts) as a child process on the real PostgreSQL (DATABASE_URL,
- *    else the embedded one), database `tessera_bench`, recreated each run.
+ *    else the embedded one), database `<name>_bench` (see bench/support.ts), recreated each run.
  * 2. Creates a venue through POST /signup and a session with N places (one quota).
  * 3. Baseline: a raw `pg` loop, 10 connections (the app's pool size), runs the minimal
  *    conditional-update-plus-insert on a separate N-place quota until it is sold out.

@@ -1,6 +1,9 @@
 /*
- * What every benchmark needs: a fresh `tessera_bench` database on the real PostgreSQL (configured
- * or embedded), migrated, the app running in a child process, and a venue created by sign-up.
+ * What every benchmark needs: a fresh database of its own on the real PostgreSQL (the configured
+ * server, or the embedded one), migrated, the app running in a child process, and a venue created
+ * by sign-up. Its name follows DATABASE_URL's as the test runner's does (`<name>_bench`, so
+ * `tessera_bench` by default): benches run by people sharing a server keep out of each other's way,
+ * and the configured database itself is never touched.
  */
 import { spawn } from 'node:child_process'
 import { createServer } from 'node:net'
@@ -40,13 +43,16 @@ export interface BenchApp {
 
 export async function startBenchApp(): Promise<BenchApp> {
   const cluster = await ensureDatabaseServer(APP_ROOT, 'tessera')
-  const configured = process.env.DATABASE_URL ?? `postgres://${process.env.PGUSER ?? 'postgres'}@${process.env.PGHOST ?? '127.0.0.1'}:${process.env.PGPORT ?? 5432}/postgres`
-  const admin = new pg.Client({ connectionString: configured.replace(/\/[^/]*$/, '/postgres') })
+  const configured = new URL(process.env.DATABASE_URL ?? `postgres://${process.env.PGUSER ?? 'postgres'}@${process.env.PGHOST ?? '127.0.0.1'}:${process.env.PGPORT ?? 5432}/${process.env.PGDATABASE ?? 'tessera'}`)
+  const name = `${decodeURIComponent(configured.pathname.slice(1)) || 'tessera'}_bench`
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`Cannot name the bench's database after ${configured.pathname}: ${name}`)
+  const at = (database: string) => Object.assign(new URL(configured), { pathname: `/${database}` }).toString()
+  const admin = new pg.Client({ connectionString: at('postgres') })
   await admin.connect()
-  await admin.query('drop database if exists tessera_bench with (force)')
-  await admin.query('create database tessera_bench')
+  await admin.query(`drop database if exists ${name} with (force)`)
+  await admin.query(`create database ${name}`)
   await admin.end()
-  const databaseUrl = configured.replace(/\/[^/]*$/, '/tessera_bench')
+  const databaseUrl = at(name)
 
   await run(['ace', 'migration:run', '--force'], { DATABASE_URL: databaseUrl, LOG_LEVEL: 'error' })
   const port = await freePort()

@@ -9,7 +9,7 @@ import { AppError } from '#core/app_error'
 import { escapeHtml } from '#core/html'
 
 /** The surfaces resources/ builds (a folder with an index.html each). */
-export type FrontSurface = 'scanner'
+export type FrontSurface = 'scanner' | 'console' | 'platform' | 'visitor'
 
 /** What a shell's {{context}} placeholder receives (resources/shared/context.ts reads it). */
 export interface ShellContext {
@@ -17,6 +17,9 @@ export interface ShellContext {
   venueName: string
   tenantSlug: string
   api: string
+  /** The visitor H5's first paint: the venue's colour, and its branding so the home page needs no round trip for it. */
+  themeColor?: string | null
+  venue?: unknown
 }
 
 /** Hashed names Vite gives the files it emits (scanner-DcUHckPV.css): one folder deep, nothing else. */

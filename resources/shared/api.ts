@@ -20,16 +20,17 @@ export class ApiError extends Error {
 
 const xsrfToken = () => decodeURIComponent(document.cookie.match(/(?:^|; )XSRF-TOKEN=([^;]*)/)?.[1] ?? '')
 
-export type Api = <T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown) => Promise<T>
+/** `headers`: more request headers for this call (e.g. an Idempotency-Key), beside the usual ones. */
+export type Api = <T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown, headers?: Record<string, string>) => Promise<T>
 
 export function createApi(base: string): Api {
-  return async (method, path, body) => {
+  return async (method, path, body, headers) => {
     let response: Response
     try {
       response = await fetch(base + path, {
         method,
         credentials: 'same-origin',
-        headers: { 'content-type': 'application/json', 'accept': 'application/json', 'x-xsrf-token': xsrfToken() },
+        headers: { 'content-type': 'application/json', 'accept': 'application/json', 'x-xsrf-token': xsrfToken(), ...headers },
         body: body === undefined ? undefined : JSON.stringify(body),
       })
     } catch {

@@ -21,6 +21,8 @@ consoleApi(() => {
   router.get('/calendar-days', [CalendarDaysController, 'index']).use(can('catalog:read'))
   router.put('/calendar-days/:date', [CalendarDaysController, 'update']).where('date', DATE).use(can('catalog:write'))
   router.delete('/calendar-days/:date', [CalendarDaysController, 'destroy']).where('date', DATE).use(can('catalog:write'))
+  // The calendar staff see while setting prices: a draft product's too.
+  router.get('/products/:productId/prices', [PricesController, 'staffIndex']).where('productId', id).use(can('catalog:read'))
 })
 
 tenantSurface('visitor', '/api', () => {

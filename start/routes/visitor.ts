@@ -30,11 +30,23 @@ tenantSurface('visitor', '/api', () => {
 const PagesController = () => import('#platform/controllers/pages_controller')
 
 /* The pages a visitor and a staff member open (venue host root, or /t/<slug>/). */
+const CONSOLE_SCREEN = { match: /^(?!api$)[a-z][a-z0-9-]*$/ }
 tenantSurface('visitor', '', () => {
   router.get('/', [PagesController, 'visitor'])
+  // The visitor H5's own pages (its client-side routes), opened from a link or reloaded.
+  router.get('/buy/:id', [PagesController, 'visitor']).where('id', router.matchers.number()).as('visitor_buy')
+  router.get('/pay/:number', [PagesController, 'visitor']).as('visitor_pay')
+  router.post('/pay/:number', [PagesController, 'visitorReturn']).as('visitor_pay_return')
+  router.get('/my', [PagesController, 'visitor']).as('visitor_my')
+  router.get('/my/*', [PagesController, 'visitor']).as('visitor_my_page')
+  router.get('/login', [PagesController, 'visitor']).as('visitor_login')
 })
 tenantSurface('console', '', () => {
   router.get('/console', [PagesController, 'console'])
+  // The console's own screens (its client-side routes), opened directly or reloaded. Not /console/api:
+  // routes registered later (other files) would be shadowed by a plain /console/* here.
+  router.get('/console/:screen', [PagesController, 'console']).where('screen', CONSOLE_SCREEN).as('console_screen')
+  router.get('/console/:screen/*', [PagesController, 'console']).where('screen', CONSOLE_SCREEN).as('console_screen_detail')
   router.get('/scanner', [PagesController, 'scanner'])
 })
 

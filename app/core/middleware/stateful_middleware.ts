@@ -13,10 +13,13 @@ import ShieldMiddleware from '@adonisjs/shield/shield_middleware'
 
 const PUBLIC_VISITOR_API = /^(\/t\/[^/]+)?\/api\/(?!account(\/|$))/
 /**
- * Channels' notifications and gates' requests (signed by the channel or the device, never by a
- * browser), and the front ends' built assets (cacheable by anyone: no cookies).
+ * Channels' notifications, gates' and distributors' requests (signed by the channel, the device
+ * or the distributor, never by a browser), and the front ends' built assets and the venues' uploaded
+ * images (/media: cacheable by anyone, so no cookies). And the visitor H5's pay pages (/pay/<number>):
+ * UnionPay returns there by a gateway's form POST, which carries no CSRF token and changes nothing
+ * (it only redirects to the result page, which asks the API); the page itself needs no session.
  */
-const MACHINE_PATHS = /^(\/t\/[^/]+)?\/(webhooks|device\/api|build)\//
+const MACHINE_PATHS = /^(\/t\/[^/]+)?\/(webhooks|device\/api|distributor\/api|build|media|pay)\//
 
 export function isStatelessRequest(ctx: HttpContext) {
   const url = ctx.request.url()
