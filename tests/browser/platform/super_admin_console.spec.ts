@@ -43,8 +43,8 @@ test.group('Platform super-admin console', () => {
     await page.getByLabel('搜索 Search').fill('云台山')
     const row = page.locator('.el-table__row', { hasText: '云台山景区 Browser Park' })
     await row.waitFor()
-    await page.locator('.el-table__row').nth(0).waitFor()
-    assert.equal(await page.locator('.el-table__row').count(), 1)
+    // The search answers after the full list: wait for the list it filters down to.
+    await page.waitForFunction("document.querySelectorAll('.el-table__row').length === 1")
     await page.assertTextContains('.el-table__row', plan.name)
     await page.assertTextContains('.el-table__row', '营业中 Active')
     await page.assertTextContains('.el-table__row', '¥136.00')
