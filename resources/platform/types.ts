@@ -1,4 +1,6 @@
 /* The platform API's shapes, as these screens use them. */
+import type { AuditRecord } from '../shared/audit'
+
 export interface Plan {
   id: number
   name: string
@@ -37,19 +39,7 @@ export interface TenantRow {
   salesError?: string
 }
 
-export interface AuditEntry {
-  id: number
-  occurredAt: string
-  actorType: string
-  actorId: string | null
-  actorLabel: string | null
-  action: string
-  outcome: string
-  subjectType: string | null
-  subjectId: string | null
+export interface AuditEntry extends AuditRecord {
   tenantId: number | null
-  ip: string | null
-  before: unknown
-  after: unknown
   meta: Record<string, unknown> | null
 }

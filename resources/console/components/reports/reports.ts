@@ -4,6 +4,7 @@
  */
 import { context } from '../../session'
 import { dayOf } from '../../format'
+import type { AuditRecord } from '../../../shared/audit'
 
 /** A range of calendar days, both included, as the API takes them (YYYY-MM-DD). */
 export type DayRange = [string, string]
@@ -81,7 +82,8 @@ export interface Statistics {
   topProducts: ProductFigures[]
   sessions: SessionFigures[]
   entriesByHour: { hour: number; entries: number }[]
-  commissionBp?: number
+  /** The plan's commission rate in basis points; 0 without one. */
+  commissionBp: number
 }
 
 /** Payment channels of the statistics and exports: the three channels, or nothing paid. */
@@ -157,6 +159,19 @@ export interface SettlementDay extends Partial<SettlementFigures> {
   confirmed?: { at: string; by: string; note: string | null } | null
 }
 
+/** The platform's commission (平台佣金) beside the settlement list: the plan's rate (bp, 0 = none) and the range's figures. */
+export interface CommissionFigures {
+  bp: number
+  orders: number
+  sales: number
+  amount: number
+  /** Each channel and day with paid orders. */
+  days: { date: string; channel: string; orders: number; sales: number; commission: number }[]
+}
+
+/** 250 basis points → "2.50%". */
+export const basisPoints = (bp: number) => percent(bp / 10_000)
+
 export interface Settlement extends Omit<SettlementDay, keyof SettlementFigures>, SettlementFigures {
   differences: { kind: 'payment' | 'refund'; problem: string; outTradeNo: string; outRefundNo: string | null; recordedAmount: number | null; billAmount: number | null; note: string | null }[]
   lines: { kind: 'payment' | 'refund'; outTradeNo: string; outRefundNo: string | null; channelTradeNo: string | null; channelRefundNo: string | null; amount: number; fee: number; occurredAt: string }[]
@@ -219,20 +234,8 @@ export const BUILTIN_ROLE_NAMES: Record<string, string> = {
 
 export const roleName = (role: Pick<Role, 'key' | 'name'>) => (BUILTIN_ROLE_NAMES[role.key] ? `${BUILTIN_ROLE_NAMES[role.key]} ${role.name}` : role.name)
 
-export interface AuditEntry {
-  id: number
-  occurredAt: string
-  actorType: string
-  actorId: string | null
-  actorLabel: string | null
-  action: string
-  outcome: string
-  subjectType: string | null
-  subjectId: string | null
-  ip: string | null
+export interface AuditEntry extends AuditRecord {
   userAgent: string | null
   requestId: string | null
-  before: unknown
-  after: unknown
   meta: unknown
 }
