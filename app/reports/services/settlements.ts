@@ -16,6 +16,8 @@ import { auditLog, type Actor } from '#identity/audit/audit_log'
 import { CHANNEL_KINDS, type BillLine, type ChannelKind } from '#payments/channel'
 import PaymentAccounts from '#payments/services/payment_accounts'
 import { reportRange, VENUE_ZONE, venueDay } from '#reports/services/report_range'
+import { salesRows } from '#reports/services/statistics'
+import { planLimits } from '#platform/services/plans'
 import { eachTenant } from '#tenancy/services/each_tenant'
 import { runInTenant, type TenantTransaction } from '#tenancy/services/tenant_database'
 import type Tenant from '#tenancy/models/tenant'
@@ -179,10 +181,22 @@ export default class Settlements {
     })
   }
 
-  /** Every configured channel × every day of the range: its settlement, or `not_fetched`. */
+  /**
+   * Every configured channel × every day of the range: its settlement, or `not_fetched`; and the
+   * platform's commission (平台佣金) on the orders paid through each channel each day, at the
+   * plan's rate and rounded per order as statistics round it (`bp` 0: the plan takes none).
+   */
   async list(from: string, to: string, channel?: ChannelKind) {
     const range = reportRange(from, to, MAX_LIST_DAYS)
+    const commissionBp = (await planLimits.planOf(this.tenant))?.commissionBp ?? 0
     return runInTenant(this.tenant, async (trx) => {
+      const sales = (await salesRows(trx, range, commissionBp)).filter((row) => row.channel !== 'free' && (!channel || row.channel === channel))
+      const byDay = new Map<string, { date: string; channel: string; orders: number; sales: number; commission: number }>()
+      for (const row of sales) {
+        const key = `${row.channel}:${row.day}`
+        const day = byDay.get(key) ?? { date: row.day, channel: row.channel, orders: 0, sales: 0, commission: 0 }
+        byDay.set(key, { ...day, orders: day.orders + row.orders, sales: day.sales + row.sales, commission: day.commission + row.commission })
+      }
       const accounts: { channel: ChannelKind }[] = await trx.from('payment_accounts').select('channel').orderBy('channel')
       const channels = accounts.map((account) => account.channel).filter((kind) => !channel || kind === channel)
       const rows = await trx
@@ -195,6 +209,13 @@ export default class Settlements {
         range: { from: range.from, to: range.to, timezone: VENUE_ZONE },
         channels,
         days: range.days.flatMap((date) => channels.map((kind) => stored.get(`${kind}:${date}`) ?? { channel: kind, date, status: 'not_fetched' as const })),
+        commission: {
+          bp: commissionBp,
+          orders: sum(sales, (row) => row.orders),
+          sales: sum(sales, (row) => row.sales),
+          amount: sum(sales, (row) => row.commission),
+          days: [...byDay.values()].sort((a, b) => a.date.localeCompare(b.date) || a.channel.localeCompare(b.channel)),
+        },
       }
     })
   }

@@ -37,7 +37,7 @@ const rate = (part: number, whole: number) => (whole > 0 ? Math.round((part / wh
 /** The venue's calendar day of a timestamp (grouped on, then formatted once per group). */
 const localDay = (column: string) => `(${column} at time zone '${VENUE_ZONE}')::date`
 
-interface SalesRow {
+export interface SalesRow {
   day: string
   channel: string
   sales_channel: string
@@ -84,6 +84,40 @@ export interface SessionFigures {
   checkinRate: number
 }
 
+/**
+ * Paid orders by venue day, payment channel and sales channel, with their commission at
+ * `commissionBp` rounded per order (the settlement list shows the same figures per channel and day).
+ */
+export async function salesRows(trx: TenantTransaction, range: ReportRange, commissionBp: number): Promise<SalesRow[]> {
+  // The tickets and the paying payment of each order, grouped by order once (hash joins, not a lookup per order).
+  const inRange = (alias: string) => `join orders sold on sold.id = ${alias}.order_id and sold.paid_at >= ? and sold.paid_at < ?`
+  const { rows } = await trx.rawQuery(
+    `select to_char(${localDay('o.paid_at')}, 'YYYY-MM-DD') as day, coalesce(p.channel, 'free') as channel, o.sales_channel,
+            count(*)::int as orders, coalesce(sum(t.tickets), 0)::int as tickets,
+            sum(o.total_amount)::bigint as sales, sum(o.discount_amount)::bigint as discounts,
+            sum((o.total_amount::bigint * ?::bigint + 5000) / 10000)::bigint as commission
+     from orders o
+     left join (
+       select ot.order_id, count(*) as tickets from order_tickets ot ${inRange('ot')} where ot.replaces_id is null group by 1
+     ) t on t.order_id = o.id
+     left join (
+       select distinct on (pt.order_id) pt.order_id, pt.channel from payments pt ${inRange('pt')}
+       where pt.status = 'paid' and not pt.surplus and pt.change_id is null order by pt.order_id, pt.paid_at
+     ) p on p.order_id = o.id
+     where o.paid_at >= ? and o.paid_at < ?
+     group by ${localDay('o.paid_at')}, 2, 3`,
+    [commissionBp, range.start, range.end, range.start, range.end, range.start, range.end]
+  )
+  return rows.map((row: any) => ({
+    ...row,
+    orders: num(row.orders),
+    tickets: num(row.tickets),
+    sales: num(row.sales),
+    discounts: num(row.discounts),
+    commission: num(row.commission),
+  }))
+}
+
 export default class Statistics {
   constructor(readonly tenant: Tenant) {}
 
@@ -100,7 +134,7 @@ export default class Statistics {
         // Compiling these one-off aggregates (JIT) costs more than running them.
         await trx.rawQuery("select set_config('jit', 'off', true)")
         const [sales, paid, refunded, products, sessions, entries] = [
-          await this.#sales(trx, range, commissionBp),
+          await salesRows(trx, range, commissionBp),
           await this.#payments(trx, range),
           await this.#refunds(trx, range),
           await this.#products(trx, range),
@@ -111,36 +145,6 @@ export default class Statistics {
       },
       { isolationLevel: 'repeatable read' }
     )
-  }
-
-  async #sales(trx: TenantTransaction, range: ReportRange, commissionBp: number): Promise<SalesRow[]> {
-    // The tickets and the paying payment of each order, grouped by order once (hash joins, not a lookup per order).
-    const inRange = (alias: string) => `join orders sold on sold.id = ${alias}.order_id and sold.paid_at >= ? and sold.paid_at < ?`
-    const { rows } = await trx.rawQuery(
-      `select to_char(${localDay('o.paid_at')}, 'YYYY-MM-DD') as day, coalesce(p.channel, 'free') as channel, o.sales_channel,
-              count(*)::int as orders, coalesce(sum(t.tickets), 0)::int as tickets,
-              sum(o.total_amount)::bigint as sales, sum(o.discount_amount)::bigint as discounts,
-              sum((o.total_amount::bigint * ?::bigint + 5000) / 10000)::bigint as commission
-       from orders o
-       left join (
-         select ot.order_id, count(*) as tickets from order_tickets ot ${inRange('ot')} where ot.replaces_id is null group by 1
-       ) t on t.order_id = o.id
-       left join (
-         select distinct on (pt.order_id) pt.order_id, pt.channel from payments pt ${inRange('pt')}
-         where pt.status = 'paid' and not pt.surplus and pt.change_id is null order by pt.order_id, pt.paid_at
-       ) p on p.order_id = o.id
-       where o.paid_at >= ? and o.paid_at < ?
-       group by ${localDay('o.paid_at')}, 2, 3`,
-      [commissionBp, range.start, range.end, range.start, range.end, range.start, range.end]
-    )
-    return rows.map((row: any) => ({
-      ...row,
-      orders: num(row.orders),
-      tickets: num(row.tickets),
-      sales: num(row.sales),
-      discounts: num(row.discounts),
-      commission: num(row.commission),
-    }))
   }
 
   async #payments(trx: TenantTransaction, range: ReportRange): Promise<MoneyRow[]> {

@@ -13,7 +13,7 @@ import { DateTime } from 'luxon'
 import type { Browser, Page } from 'playwright'
 import type Tenant from '#tenancy/models/tenant'
 import { consoleAgent, createTenant } from '#tests/helpers/tenants'
-import { today, tradingDay } from '#tests/functional/reports/report_fixtures'
+import { commissionByChannel, onCommissionPlan, today, tradingDay } from '#tests/functional/reports/report_fixtures'
 import { screenshot } from '#tests/helpers/screenshots'
 
 const baseURL = () => `http://${process.env.HOST}:${process.env.PORT}`
@@ -144,6 +144,30 @@ test.group('Venue console: statistics, exports and settlement', () => {
     const todayRow = (channel: string) => page.locator('.el-table__row', { hasText: today() }).filter({ hasText: channel })
     await todayRow('微信支付').getByText('未获取 Not fetched').waitFor()
     await settledScreenshot(page, 'console-finance-list')
+    // Without a plan the platform takes no commission, and the screen says so instead of listing zeros.
+    await page.locator('[data-commission="none"]').waitFor()
+    assert.equal(await page.locator('[data-commission-day]').count(), 0)
+    // On a 2.50% plan: the total and each channel's day equal the orders' rounded commissions.
+    await onCommissionPlan(tenant, 250, async () => {
+      await page.reload()
+      await page.locator('[data-commission="plan"]').waitFor()
+      const expected = await commissionByChannel(tenant, 250)
+      const commission = yuan(Object.values(expected).reduce((sum, fen) => sum + fen, 0))
+      assert.equal(await page.locator('[data-figure="commission-rate"]').innerText(), '2.50%')
+      assert.equal(await page.locator('[data-figure="commission"]').innerText(), commission)
+      for (const [name, code] of [['微信支付', 'wechat_pay'], ['支付宝', 'alipay'], ['银联', 'unionpay']]) {
+        assert.equal(await todayRow(name).locator('[data-commission-day]').innerText(), yuan(expected[code]))
+      }
+      await settledScreenshot(page, 'console-finance-commission')
+      // The statistics screen gives the same total beside the sales.
+      await openMenu(page, '统计 Statistics')
+      await page.locator('[data-figure="sales"] .card-hint', { hasText: `佣金 Commission ${commission} (2.50%)` }).waitFor()
+      await screenshot(page, 'console-statistics-commission')
+      await openMenu(page, '财务对账 Settlement')
+      await page.locator('[data-commission="plan"]').waitFor()
+    })
+    await page.reload()
+    await page.locator('[data-commission="none"]').waitFor()
     await todayRow('微信支付').click()
     const drawer = page.locator(`[data-settlement="wechat_pay:${today()}"]`)
     await drawer.getByRole('button', { name: '获取账单 Fetch the bill' }).click()

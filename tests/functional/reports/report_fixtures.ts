@@ -12,6 +12,7 @@ import type { ChannelKind } from '#payments/channel'
 import type Tenant from '#tenancy/models/tenant'
 import type { Agent } from '#tests/helpers/agent'
 import { consoleAgent } from '#tests/helpers/tenants'
+import { commissionOf, planLimits } from '#platform/services/plans'
 import { eventually, payableVenue, settle, startPayment, viewOrder } from '#tests/helpers/payments'
 
 export const HOLDER_ID = '11010519491231002X'
@@ -105,4 +106,35 @@ export async function tradingDay(client: ApiClient) {
 /** Every row of a tenant table. */
 export function rows(tenant: Tenant, table: string) {
   return db.from(`${tenant.schemaName}.${table}`).select('*')
+}
+
+/** Runs `work` with the venue on a plan taking `commissionBp` (平台佣金), then puts it back on no plan. */
+export async function onCommissionPlan<T>(tenant: Tenant, commissionBp: number, work: () => Promise<T>): Promise<T> {
+  const [plan] = await db
+    .table('plans')
+    .insert({ name: `Commission ${tenant.slug}`, commission_bp: commissionBp, created_at: new Date(), updated_at: new Date() })
+    .returning('id')
+  await db.from('tenants').where('id', tenant.id).update({ plan_id: plan.id })
+  planLimits.forget(tenant.id)
+  try {
+    return await work()
+  } finally {
+    await db.from('tenants').where('id', tenant.id).update({ plan_id: null })
+    await db.from('plans').where('id', plan.id).delete()
+    planLimits.forget(tenant.id)
+  }
+}
+
+/**
+ * The commission of each payment channel, straight from the tables: each paid order at the
+ * channel of the payment that paid it, commissionOf its total (rounded per order).
+ */
+export async function commissionByChannel(tenant: Tenant, commissionBp: number) {
+  const payments = (await rows(tenant, 'payments')).filter((payment) => payment.status === 'paid' && !payment.surplus && !payment.change_id)
+  const byChannel: Record<string, number> = {}
+  for (const order of (await rows(tenant, 'orders')).filter((row) => row.paid_at)) {
+    const channel = payments.find((payment) => payment.order_id === order.id)?.channel ?? 'free'
+    byChannel[channel] = (byChannel[channel] ?? 0) + commissionOf(order.total_amount, commissionBp)
+  }
+  return byChannel
 }

@@ -3,7 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import { consoleAgent } from '#tests/helpers/tenants'
 import { runAce } from '#tests/helpers/ace'
 import { settle, startPayment } from '#tests/helpers/payments'
-import { placeOrder, rows, today, tradingDay } from '#tests/functional/reports/report_fixtures'
+import { commissionByChannel, onCommissionPlan, placeOrder, rows, today, tradingDay } from '#tests/functional/reports/report_fixtures'
 
 /** The sandbox's fee: 0.60% of each payment, given back in proportion on refunds. */
 const fee = (fen: number) => Math.round((fen * 60) / 10_000)
@@ -99,6 +99,27 @@ test.group('Finance: settlement against the channels’ bills', () => {
     assert.equal(signed.body().settlement.confirmed.note, 'Lost notification applied by query; ghost payment voided')
     const audit = (await rows(tenant, 'audit_logs')).find((entry) => entry.action === 'settlement.confirmed')
     assert.deepInclude(audit.meta, { status: 'differences', differences: 3 })
+  })
+
+  test("the list answers the plan's commission per channel and day, rounded per order; none without a plan", async ({ client, assert }) => {
+    const { tenant, owner } = await tradingDay(client)
+    const list = async (query = '') => (await owner.get(`/finance/settlements?from=${today()}&to=${today()}${query}`)).body().commission
+    // The free order has no channel and no commission; the other three were paid through the sandbox.
+    assert.deepInclude(await list(), { bp: 0, orders: 3, sales: 46667, amount: 0 })
+
+    await onCommissionPlan(tenant, 250, async () => {
+      const expected = await commissionByChannel(tenant, 250)
+      const commission = await list()
+      assert.equal(commission.bp, 250)
+      // 2.50% of 160.00, 206.67 and 100.00, each rounded: 4.00 + 5.17 + 2.50.
+      assert.equal(commission.amount, 400 + 517 + 250)
+      assert.equal(commission.amount, expected.wechat_pay + expected.alipay + expected.unionpay)
+      assert.deepEqual(
+        commission.days.map((day: any) => [day.date, day.channel, day.commission]),
+        ['alipay', 'unionpay', 'wechat_pay'].map((channel) => [today(), channel, expected[channel]])
+      )
+      assert.deepInclude(await list('&channel=alipay'), { amount: expected.alipay, orders: 1, sales: 20667 })
+    })
   })
 
   test('finance:fetch-bills fetches every channel of a day once; --all fetches again', async ({ client, assert }) => {

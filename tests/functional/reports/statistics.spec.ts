@@ -2,8 +2,8 @@ import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import { consoleAgent } from '#tests/helpers/tenants'
-import { rows, today, tradingDay } from '#tests/functional/reports/report_fixtures'
-import { commissionOf, planLimits } from '#platform/services/plans'
+import { onCommissionPlan, rows, today, tradingDay } from '#tests/functional/reports/report_fixtures'
+import { commissionOf } from '#platform/services/plans'
 
 const sum = (list: any[], pick: (row: any) => number) => list.reduce((total, row) => total + pick(row), 0)
 
@@ -93,13 +93,7 @@ test.group('Reports: statistics', () => {
     const report = async () => (await owner.get(`/reports/statistics?from=${today()}&to=${today()}`)).body()
     assert.include((await report()).summary, { commission: 0 })
 
-    const [plan] = await db
-      .table('plans')
-      .insert({ name: `Commission ${tenant.slug}`, commission_bp: 250, created_at: new Date(), updated_at: new Date() })
-      .returning('id')
-    await db.from('tenants').where('id', tenant.id).update({ plan_id: plan.id })
-    planLimits.forget(tenant.id)
-    try {
+    await onCommissionPlan(tenant, 250, async () => {
       const sold = (await rows(tenant, 'orders')).filter((order) => order.paid_at)
       const expected = sum(sold, (order) => commissionOf(order.total_amount, 250))
       const { summary, byDay, byChannel, commissionBp } = await report()
@@ -108,11 +102,7 @@ test.group('Reports: statistics', () => {
       assert.equal(summary.commission, expected)
       assert.equal(byDay[0].commission, expected)
       assert.equal(sum(byChannel, (row) => row.commission), expected)
-    } finally {
-      await db.from('tenants').where('id', tenant.id).update({ plan_id: null })
-      await db.from('plans').where('id', plan.id).delete()
-      planLimits.forget(tenant.id)
-    }
+    })
   })
 
   test('a range is checked, and reports need reports:read', async ({ client, assert }) => {
