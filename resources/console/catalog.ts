@@ -40,6 +40,8 @@ export interface Product {
   partyMin: number | null
   partyMax: number | null
   realNameRequired: boolean
+  /** Sold only with a voucher code that unlocks it; never listed to visitors. */
+  requiresVoucher: boolean
   idLimitScope: 'none' | 'session' | 'day'
   refundable: boolean
   changeable: boolean

@@ -13,6 +13,7 @@ const zh = {
   offline: '网络已断开，恢复后将自动重试', offlineShort: '离线', closed: '暂停营业', closedText: '场馆暂停营业，暂不接受预订。请稍后再来。',
   notice: '公告', hours: '开放时间', address: '地址', map: '地图导航', phone: '咨询电话', intro: '场馆介绍',
   tickets: '门票', from: '起', soldOut: '售罄', fewLeft: '余票紧张', free: '免费', book: '预订', reserve: '预约', noProducts: '暂无在售门票',
+  voucher: '券码', voucherPlaceholder: '有券码？输入后可购买专享门票', voucherApply: '使用', voucherFor: '凭券专享', voucherAllProducts: '可用于全部门票',
   chooseDate: '选择日期', chooseSession: '选择场次', left: '余', chooseSeats: '选座', bestAvailable: '系统选座', seatsChosen: '已选座位',
   legendAvailable: '可选', legendTaken: '已售', legendChosen: '已选', zoomIn: '放大', zoomOut: '缩小', stage: '舞台',
   quantity: '数量', ticketTypes: '票种', holders: '出行人', holder: '出行人', name: '姓名', idNumber: '身份证号',

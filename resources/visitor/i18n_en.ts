@@ -6,6 +6,7 @@ export const en: Words = {
   offline: 'You are offline; we will retry when the connection is back', offlineShort: 'Offline', closed: 'Temporarily closed', closedText: 'The venue is temporarily closed and takes no bookings. Please come back later.',
   notice: 'Notice', hours: 'Opening hours', address: 'Address', map: 'Directions', phone: 'Phone', intro: 'About',
   tickets: 'Tickets', from: 'from', soldOut: 'Sold out', fewLeft: 'Few left', free: 'Free', book: 'Book', reserve: 'Reserve', noProducts: 'No tickets on sale',
+  voucher: 'Voucher', voucherPlaceholder: 'Have a voucher code? Enter it here', voucherApply: 'Apply', voucherFor: 'With your voucher', voucherAllProducts: 'Valid for every ticket',
   chooseDate: 'Date', chooseSession: 'Time', left: 'left', chooseSeats: 'Seats', bestAvailable: 'Best available', seatsChosen: 'Your seats',
   legendAvailable: 'Available', legendTaken: 'Taken', legendChosen: 'Chosen', zoomIn: 'Zoom in', zoomOut: 'Zoom out', stage: 'Stage',
   quantity: 'Quantity', ticketTypes: 'Tickets', holders: 'Visitors', holder: 'Visitor', name: 'Name', idNumber: 'ID number',

@@ -1,5 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import VenueProducts from '#catalog/services/venue_products'
+import Vouchers from '#members/services/vouchers'
+import { voucherQueryValidator } from '#members/validators/coupon'
 
 /** What a visitor can buy (no sign-in): the home page's list and one product's page. */
 export default class VenueProductsController {
@@ -7,7 +9,10 @@ export default class VenueProductsController {
     return { products: await VenueProducts.for(tenant!).list() }
   }
 
-  async show({ params, tenant }: HttpContext) {
-    return { product: await VenueProducts.for(tenant!).show(Number(params.id)) }
+  /** `?voucher=CODE` shows a voucher-only product the code unlocks. */
+  async show({ params, request, tenant }: HttpContext) {
+    const { voucher } = await voucherQueryValidator.validate(request.qs())
+    const campaign = await Vouchers.for(tenant!).campaignOrNull(voucher)
+    return { product: await VenueProducts.for(tenant!).show(Number(params.id), campaign?.product_ids) }
   }
 }

@@ -70,6 +70,10 @@ export default class Product extends TenantModel {
   @column()
   declare realNameRequired: boolean
 
+  /** Sold only with a voucher code naming it (docs/members.md): never listed to visitors. */
+  @column()
+  declare requiresVoucher: boolean
+
   @column()
   declare idLimitScope: 'none' | 'session' | 'day'
 

@@ -11,6 +11,8 @@
  * - badges: `sold_out` when the window has sessions and none has places left; `few_left` when
  *   places are left but at most FEW_LEFT_PLACES, or at most FEW_LEFT_SHARE of the window's
  *   capacity; `free` when the from price is 0 (or the product is a free ticket).
+ *
+ * Voucher-only products (docs/members.md) are left out, unless a usable voucher code names them.
  */
 import { DateTime } from 'luxon'
 import { notFound } from '#core/app_error'
@@ -41,7 +43,7 @@ interface SessionPlaces {
 const SESSIONS_SQL = `
 select p.id as product_id, s.id as session_id,
        (s.starts_at at time zone site.timezone)::date::text as local_date,
-       greatest(min(q.capacity - q.held - q.sold), 0)::int as remaining,
+       greatest(min(q.capacity - q.held - q.sold - q.reserved), 0)::int as remaining,
        min(q.capacity)::int as capacity
 from $s.products p
 join $s.sites site on site.id = p.site_id
@@ -131,6 +133,9 @@ async function present(trx: TenantTransaction, products: Product[]) {
   })
 }
 
+/** Products as the home page lists them: without their site. */
+const listed = (products: Awaited<ReturnType<typeof present>>) => products.map(({ site: _site, ...product }) => product)
+
 export default class VenueProducts {
   constructor(readonly tenant: Tenant) {}
 
@@ -140,13 +145,18 @@ export default class VenueProducts {
 
   /** GET /api/products. */
   list() {
-    return runInTenant(this.tenant, async (trx) => (await present(trx, await onSaleNow(trx))).map(({ site: _site, ...product }) => product))
+    return runInTenant(this.tenant, async (trx) => listed(await present(trx, await onSaleNow(trx).where('requires_voucher', false))))
   }
 
-  /** GET /api/products/:id: one product on sale now, with its site. */
-  show(id: number) {
+  /** The products on sale among those a voucher names, voucher-only ones included (GET /api/vouchers/:code). */
+  withVoucher(productIds: number[]) {
+    return runInTenant(this.tenant, async (trx) => listed(await present(trx, await onSaleNow(trx).whereIn('id', productIds))))
+  }
+
+  /** GET /api/products/:id: one product on sale now, with its site; a voucher-only one if `unlocked` names it. */
+  show(id: number, unlocked: number[] = []) {
     return runInTenant(this.tenant, async (trx) => {
-      const [product] = await present(trx, await onSaleNow(trx).where('id', id))
+      const [product] = await present(trx, await onSaleNow(trx).where('id', id).if(!unlocked.includes(id), (query) => query.where('requires_voucher', false)))
       if (!product) throw notFound('No such product on sale', 'E_PRODUCT_NOT_FOUND')
       return product
     })

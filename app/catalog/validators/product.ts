@@ -75,6 +75,7 @@ function productDetails() {
     partyMin: wholeNumber(1).nullable(),
     partyMax: wholeNumber(1).nullable(),
     realNameRequired: vine.boolean(),
+    requiresVoucher: vine.boolean(),
     idLimitScope: vine.enum(['none', 'session', 'day'] as const),
     refundable: vine.boolean(),
     changeable: vine.boolean(),

@@ -4,7 +4,8 @@ import { TenantModel } from '#tenancy/models/tenant_model'
 
 /**
  * Capacity of a session over one or more products (quota_products). `held` and `sold` change
- * only through InventoryService's conditional statements; the database refuses held + sold > capacity.
+ * only through InventoryService's conditional statements, `reserved` (places set aside for
+ * vouchers) through Coupons' reserves too; the database refuses held + sold + reserved > capacity.
  */
 export default class Quota extends TenantModel {
   static table = 'quotas'
@@ -27,9 +28,13 @@ export default class Quota extends TenantModel {
   @column()
   declare sold: number
 
+  @column()
+  declare reserved: number
+
+  /** Places general buyers can still take. */
   @computed()
   get remaining() {
-    return this.capacity - this.held - this.sold
+    return this.capacity - this.held - this.sold - this.reserved
   }
 
   @column.dateTime({ autoCreate: true })

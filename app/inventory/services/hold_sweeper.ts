@@ -1,15 +1,20 @@
 /*
- * Gives back the capacity of holds nobody turned into an order: every open venue is swept
- * periodically (a few at a time). Several app processes may sweep at once: each hold is taken
- * by one sweep only (SKIP LOCKED). Holds are also swept lazily when a buyer finds a session full.
+ * Gives back the capacity of holds nobody turned into an order, and the places vouchers past their
+ * validity still kept aside (预留名额): every open venue is swept periodically (a few at a time).
+ * Several app processes may sweep at once: each hold is taken by one sweep only (SKIP LOCKED). Holds are also swept lazily when a buyer finds a session full.
  */
 import logger from '@adonisjs/core/services/logger'
 import InventoryService from '#inventory/services/inventory_service'
 import { eachTenant } from '#tenancy/services/each_tenant'
 import { repeatEvery } from '#core/repeat'
+import type Tenant from '#tenancy/models/tenant'
 
 export async function sweepExpiredHolds(concurrency = 4) {
-  const outcomes = await eachTenant((tenant) => InventoryService.expire(tenant), {
+  const sweep = async (tenant: Tenant) => {
+    await InventoryService.releaseLapsedReserves(tenant)
+    return InventoryService.expire(tenant)
+  }
+  const outcomes = await eachTenant(sweep, {
     concurrency,
     status: 'active',
     onOutcome: ({ tenant, error }) => error && logger.error({ err: error, tenant: tenant.slug }, 'sweeping expired holds failed for this venue'),

@@ -4,8 +4,9 @@
  * changes them, so no interleaving can oversell; the quotas table's CHECK constraint stands
  * behind it. A hold either takes everything it asked for or nothing.
  *
- *   hold     active hold: quotas.held += n, seats 'held', real-name claims taken
- *   release  (visitor or staff)  held -= n, seats available, claims dropped
+ *   hold     active hold: quotas.held += n, seats 'held', real-name claims taken; a voucher's
+ *            hold first takes what it can from its reserve (quotas.reserved -= r, docs/members.md)
+ *   release  (visitor or staff)  held -= n, seats available, claims dropped, reserve back
  *   expire   (job, and lazily when a request finds a session sold out)  same as release
  *   consume  (an order is paid)   held -= n, sold += n, seats 'sold', claims kept
  *   giveBack (tickets refunded or changed away)  sold -= n, seats available, their claims dropped
@@ -39,6 +40,8 @@ export interface HoldRequest {
   saleOpensEarlyMinutes?: number
   /** Run inside this transaction (e.g. one that locked the visitor to enforce booking limits). */
   client?: QueryClientContract
+  /** The coupon campaign of the buyer's voucher: its reserved places (预留名额) are taken first. */
+  voucherCampaignId?: number
 }
 
 export interface SoldTicket {
@@ -89,6 +92,9 @@ unsellable as (
      or (p.sale_ends_at is not null and now() >= p.sale_ends_at)
      or now() >= case when s.kind = 'performance' then s.starts_at else s.ends_at end
      or r.qty < p.min_per_order or r.qty > p.max_per_order
+     -- A voucher-only product: only with a code whose campaign names it.
+     or (p.requires_voucher and not exists (
+           select 1 from $s.coupon_campaigns c where c.id = ?::bigint and c.product_ids @> jsonb_build_array(p.id)))
      -- Reserved seating: exactly one chosen seat per ticket of the session.
      or (p.seating = 'reserved' and (select count(*) from seat_req sr where sr.session_id = r.session_id) <> (
            select sum(r2.qty) from req r2 join $s.products p2 on p2.id = r2.product_id
@@ -100,9 +106,17 @@ unsellable as (
        where qp.product_id = r.product_id and q.session_id = r.session_id)
 ),
 locked as (
-  select q.id, q.capacity - q.held - q.sold as free
+  select q.id, q.capacity - q.held - q.sold - q.reserved as free
   from $s.quotas q where q.id in (select quota_id from need)
   order by q.id for update
+),
+-- The voucher's reserve on these quotas (no rows without a voucher): what it can give this hold.
+-- Locked once all the quotas are (every change to a reserve holds its quota's lock first).
+reserve as (
+  select vr.id, vr.quota_id, least(vr.places, n.qty) as take
+  from $s.voucher_reserves vr join need n on n.quota_id = vr.quota_id
+  where vr.campaign_id = ?::bigint and vr.places > 0 and (select count(*) from locked) > 0
+  for update of vr
 ),
 seats_locked as (
   select ss.session_id, ss.seat_id, ss.status from $s.session_seats ss
@@ -111,20 +125,28 @@ seats_locked as (
 ),
 verdict as (
   select cardinality((select items from unsellable)) = 0
-     and coalesce((select bool_and(l.free >= n.qty) from locked l join need n on n.quota_id = l.id), false)
+     and coalesce((select bool_and(l.free + coalesce(r.take, 0) >= n.qty)
+                   from locked l join need n on n.quota_id = l.id left join reserve r on r.quota_id = l.id), false)
      and (select count(*) from seats_locked where status = 'available') = (select count(*) from seat_req)
      as ok
 ),
 taken as (
-  update $s.quotas q set held = q.held + n.qty, updated_at = now()
-  from need n where q.id = n.quota_id and (select ok from verdict)
-  returning q.id, n.qty
+  update $s.quotas q set held = q.held + n.qty, reserved = q.reserved - coalesce(r.take, 0), updated_at = now()
+  from need n left join reserve r on r.quota_id = n.quota_id
+  where q.id = n.quota_id and (select ok from verdict)
+  returning q.id, n.qty, r.id as reserve_id, r.take
+),
+reserve_taken as (
+  update $s.voucher_reserves vr set places = vr.places - r.take
+  from reserve r where vr.id = r.id and (select ok from verdict)
 ),
 hold as (
   insert into $s.holds (id, visitor_id, channel, expires_at, items, quotas)
   select ?::uuid, ?::bigint, ?, now() + make_interval(mins => ?::int),
          (select jsonb_agg(jsonb_build_object('product_id', product_id, 'session_id', session_id, 'quantity', qty) order by item) from req),
-         (select coalesce(jsonb_agg(jsonb_build_object('quota_id', id, 'quantity', qty)), '[]') from taken)
+         (select coalesce(jsonb_agg(jsonb_build_object('quota_id', id, 'quantity', qty)
+                  || case when reserve_id is null then '{}'::jsonb else jsonb_build_object('reserve_id', reserve_id, 'reserved', take) end), '[]')
+          from taken)
   where (select ok from verdict)
   returning id, expires_at
 ),
@@ -182,12 +204,12 @@ with target as (
     and (p.sale_starts_at is null or now() >= p.sale_starts_at) and (p.sale_ends_at is null or now() < p.sale_ends_at)
     and now() < case when s.kind = 'performance' then s.starts_at else s.ends_at end
     and ?::int between p.min_per_order and p.max_per_order and p.id_limit_scope = 'none' and p.seating = 'general'
-    and not p.real_name_required
+    and not p.real_name_required and not p.requires_voucher
     and not exists (select 1 from $s.package_parts pp where pp.package_id = p.id)
 ),
 taken as (
   update $s.quotas q set held = q.held + ?::int, updated_at = now()
-  where q.id = (select quota_id from target) and (select count(*) from target) = 1 and q.capacity - q.held - q.sold >= ?::int
+  where q.id = (select quota_id from target) and (select count(*) from target) = 1 and q.capacity - q.held - q.sold - q.reserved >= ?::int
   returning q.id
 )
 insert into $s.holds (id, visitor_id, channel, expires_at, items, quotas)
@@ -212,8 +234,24 @@ back as (
 locked as (
   select q.id from $s.quotas q where q.id in (select quota_id from back) order by q.id for update
 ),
+-- A voucher hold's places taken from its reserve go back into it if the reserve is still there
+-- (one lowered to nothing, or its campaign disabled, was deleted: they go to general sale then).
+reserve_ended as (
+  select (t->>'reserve_id')::bigint as reserve_id, sum((t->>'reserved')::int)::int as qty
+  from ended e cross join jsonb_array_elements(e.quotas) t where t->>'reserve_id' is not null group by 1
+),
+reserve_back as (
+  select vr.id, vr.quota_id, re.qty from reserve_ended re
+  join $s.voucher_reserves vr on vr.id = re.reserve_id
+  where (select count(*) from locked) > 0
+  for update of vr
+),
+reserves_returned as (
+  update $s.voucher_reserves vr set places = vr.places + rb.qty from reserve_back rb where vr.id = rb.id
+),
 returned as (
-  update $s.quotas q set held = q.held - b.qty, updated_at = now()
+  update $s.quotas q set held = q.held - b.qty, updated_at = now(),
+    reserved = q.reserved + coalesce((select sum(rb.qty) from reserve_back rb where rb.quota_id = q.id), 0)
   from back b where q.id = b.quota_id and exists (select 1 from locked)
 ),
 seats as (
@@ -229,6 +267,32 @@ const RELEASE_SQL = END_HOLDS_SQL('?::uuid')
 const EXPIRE_SQL = END_HOLDS_SQL(
   `select id from $s.holds where status = 'active' and expires_at <= now() order by expires_at limit 1000 for update skip locked`
 )
+
+/*
+ * A voucher campaign past its validity keeps no places aside: its reserves go back to general sale.
+ * The quotas are locked first, in id order as holds lock them, so a voucher hold running at the same
+ * time either took its places before or finds the reserve gone.
+ */
+const RELEASE_LAPSED_RESERVES_SQL = `
+with lapsed as (
+  select vr.id, vr.quota_id from $s.voucher_reserves vr
+  join $s.coupon_campaigns c on c.id = vr.campaign_id
+  where c.valid_until is not null and c.valid_until <= now()
+),
+locked as (
+  select q.id from $s.quotas q where q.id in (select quota_id from lapsed) order by q.id for update
+),
+gone as (
+  delete from $s.voucher_reserves vr using lapsed l
+  where vr.id = l.id and (select count(*) from locked) > 0
+  returning vr.quota_id, vr.places
+),
+returned as (
+  update $s.quotas q set reserved = q.reserved - g.places, updated_at = now()
+  from (select quota_id, sum(places)::int as places from gone group by quota_id) g
+  where q.id = g.quota_id
+)
+select count(*)::int as released from gone`
 
 const CONSUME_SQL = `
 with consumed as (
@@ -344,7 +408,7 @@ export default class InventoryService {
   static async hold(tenant: Tenantish, request: HoldRequest, attempt = 1): Promise<Hold> {
     const id = crypto.randomUUID()
     const minutes = request.minutes ?? DEFAULT_HOLD_MINUTES
-    if (request.items.length === 1 && !request.seats?.length && !request.claims?.length) {
+    if (request.items.length === 1 && !request.seats?.length && !request.claims?.length && !request.voucherCampaignId) {
       const [item] = request.items
       const [held] = await withStatementRetry((client) =>
         runTenantStatement<{ expires_at: Date }>(
@@ -370,6 +434,8 @@ export default class InventoryService {
           JSON.stringify(seats),
           JSON.stringify(claims),
           request.saleOpensEarlyMinutes ?? 0,
+          request.voucherCampaignId ?? null,
+          request.voucherCampaignId ?? null,
           id, request.visitorId ?? null, request.channel ?? 'visitor', minutes,
           id, id,
         ], 'inventory_hold', client),
@@ -461,6 +527,14 @@ export default class InventoryService {
       within
     )
     return row.ended
+  }
+
+  /** Gives the reserves of voucher campaigns past their validity back to general sale; how many. */
+  static async releaseLapsedReserves(tenant: Tenantish): Promise<number> {
+    const [row] = await withStatementRetry((client) =>
+      runTenantStatement<{ released: number }>(tenant, RELEASE_LAPSED_RESERVES_SQL, [], 'inventory_release_lapsed_reserves', client)
+    )
+    return row.released
   }
 
   /**

@@ -1,7 +1,8 @@
 /*
  * Quotas of sessions as the console sets them up: capacity and the products drawing on it.
  * `held` and `sold` move only through the inventory's conditional statements; lowering a
- * capacity is conditional too, one statement refusing to go below held + sold, so it can never
+ * capacity is conditional too, one statement refusing to go below held + sold + reserved (places
+ * set aside for vouchers, docs/members.md), so it can never
  * squeeze out a hold taken at the same moment. Each change is audited in its transaction.
  */
 import { AppError, invalid, notFound } from '#core/app_error'
@@ -118,12 +119,12 @@ export default class QuotaAdmin {
     const changed = await trx
       .from('quotas')
       .where('id', id)
-      .if(capacity !== undefined, (query) => query.whereRaw('held + sold <= ?', [capacity!]))
+      .if(capacity !== undefined, (query) => query.whereRaw('held + sold + reserved <= ?', [capacity!]))
       .update({ ...columns, updated_at: new Date() })
     if (Number(changed) === 1) return
     // Only to word the refusal; the decision was the statement's.
-    const { used } = await trx.from('quotas').where('id', id).select(trx.raw('held + sold as used')).firstOrFail()
-    throw new AppError(`Cannot lower the capacity to ${capacity}: ${used} already sold or held`, {
+    const { used } = await trx.from('quotas').where('id', id).select(trx.raw('held + sold + reserved as used')).firstOrFail()
+    throw new AppError(`Cannot lower the capacity to ${capacity}: ${used} already sold or held (places set aside for vouchers included)`, {
       status: 409,
       code: 'E_CAPACITY_IN_USE',
       field: 'capacity',

@@ -24,11 +24,16 @@ export const holdFields = () => ({
 
 export const holdValidator = vine.create(holdFields())
 
+/** A voucher code: its reserved places count as available to its holder (docs/members.md). */
+const voucher = () => vine.string().trim().maxLength(40).optional()
+
 export const availabilityValidator = vine.create({
   from: vine.date({ formats: ['YYYY-MM-DD'] }),
   to: vine.date({ formats: ['YYYY-MM-DD'] }).afterOrSameAs('from'),
+  voucher: voucher(),
 })
 
 export const sessionsOfDayValidator = vine.create({
   date: vine.date({ formats: ['YYYY-MM-DD'] }),
+  voucher: voucher(),
 })

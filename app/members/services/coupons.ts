@@ -6,17 +6,24 @@
  * row lock makes parallel checkouts with a single-use code wait for each other and all but one
  * find the code used up. The per-visitor limit is counted under a transaction-scoped advisory
  * lock on (campaign, visitor). A full refund gives the use back when the campaign says so.
+ *
+ * A campaign's code is also a voucher (vouchers.ts): it unlocks the voucher-only products among
+ * its products and may have places set aside for it. Editing: every term may change, but a
+ * discount (kind, value) once used by an order stays as it was: disable the campaign and start
+ * another. A new uses-per-code applies to the existing codes too, never below a code's uses.
  */
 import { randomText } from '#core/random_text'
 import { DateTime } from 'luxon'
 import { invalid, notFound } from '#core/app_error'
 import { auditLog } from '#identity/audit/audit_log'
+import { campaignReserves, setReserves, type ReserveAsk } from '#members/services/vouchers'
 import { runInTenant, type TenantTransaction } from '#tenancy/services/tenant_database'
 import type Tenant from '#tenancy/models/tenant'
 
-export type CouponKind = 'amount_off' | 'percent_off'
+/** 'none': a voucher that only unlocks products or reserved places, no discount. */
+export type CouponKind = 'amount_off' | 'percent_off' | 'none'
 
-export interface CampaignInput {
+export interface CampaignTerms {
   name: string
   kind: CouponKind
   value: number
@@ -27,17 +34,24 @@ export interface CampaignInput {
   usesPerCode?: number
   usesPerVisitor?: number | null
   giveBackOnRefund?: boolean
-  /** One code of the venue's choosing, or `count` generated ones. */
+  /** Places set aside for its codes, per session (replacing the campaign's when given). */
+  reserves?: ReserveAsk[]
+}
+
+/** One code of the venue's choosing, or `count` generated ones (one when neither is given). */
+export interface NewCodes {
   code?: string
   count?: number
 }
+
+export type CampaignInput = CampaignTerms & NewCodes
 
 export interface CouponLine {
   productId: number
   price: number
 }
 
-interface CampaignRow {
+export interface CampaignRow {
   id: number
   name: string
   kind: CouponKind
@@ -64,23 +78,35 @@ export function normalizeCode(code: string): string {
 
 const couponError = (message: string, code = 'E_COUPON_INVALID') => invalid('couponCode', message, code)
 
-/** The discount a campaign gives these lines: only applicable products, never more than they cost. */
+/**
+ * The discount a campaign gives these lines: only applicable products, never more than they cost
+ * (free tickets it applies to take nothing off, e.g. an invitation unlocked by a voucher).
+ */
 export function discountFor(campaign: Pick<CampaignRow, 'kind' | 'value' | 'min_spend' | 'product_ids'>, lines: CouponLine[]) {
   const applicable = campaign.product_ids.length ? new Set(campaign.product_ids.map(Number)) : null
-  const eligible = lines.filter((line) => !applicable || applicable.has(line.productId)).reduce((sum, line) => sum + line.price, 0)
-  if (eligible === 0) throw couponError('This coupon does not apply to these tickets', 'E_COUPON_NOT_APPLICABLE')
+  const eligibleLines = lines.filter((line) => !applicable || applicable.has(line.productId))
+  if (!eligibleLines.length) throw couponError('This coupon does not apply to these tickets', 'E_COUPON_NOT_APPLICABLE')
+  const eligible = eligibleLines.reduce((sum, line) => sum + line.price, 0)
   if (eligible < campaign.min_spend) throw couponError(`This coupon needs a spend of at least ${campaign.min_spend} fen`, 'E_COUPON_MIN_SPEND')
-  const off = campaign.kind === 'amount_off' ? campaign.value : Math.floor((eligible * campaign.value) / 100)
+  const off = { amount_off: campaign.value, percent_off: Math.floor((eligible * campaign.value) / 100), none: 0 }[campaign.kind]
   return Math.max(0, Math.min(off, eligible))
 }
 
-function checkUsable(campaign: CampaignRow, now = new Date()) {
+/** A discount that makes sense, and a validity window in order; else a 422 on the field. */
+function assertTerms(terms: Pick<CampaignTerms, 'kind' | 'value' | 'validFrom' | 'validUntil'>) {
+  if (terms.kind === 'percent_off' && (terms.value < 1 || terms.value > 100)) throw invalid('value', 'A percentage is 1 to 100')
+  if (terms.kind === 'amount_off' && terms.value < 1) throw invalid('value', 'An amount off is at least 1 fen')
+  if (terms.kind === 'none' && terms.value !== 0) throw invalid('value', 'A voucher without a discount has the value 0')
+  if (terms.validFrom && terms.validUntil && terms.validUntil <= terms.validFrom) throw invalid('validUntil', 'The end must be after the start')
+}
+
+export function checkUsable(campaign: CampaignRow, now = new Date()) {
   if (campaign.status !== 'active') throw couponError('This coupon is no longer valid', 'E_COUPON_DISABLED')
   if (campaign.valid_from && campaign.valid_from > now) throw couponError('This coupon is not valid yet', 'E_COUPON_NOT_YET_VALID')
   if (campaign.valid_until && campaign.valid_until <= now) throw couponError('This coupon has expired', 'E_COUPON_EXPIRED')
 }
 
-const serializeCampaign = (row: CampaignRow & { codes?: number; used?: number }) => ({
+const serializeCampaign = (row: CampaignRow & { codes?: number; used?: number }, reserves?: Awaited<ReturnType<typeof campaignReserves>>) => ({
   id: Number(row.id),
   name: row.name,
   kind: row.kind,
@@ -94,7 +120,10 @@ const serializeCampaign = (row: CampaignRow & { codes?: number; used?: number })
   giveBackOnRefund: row.give_back_on_refund,
   status: row.status,
   ...(row.codes !== undefined ? { codes: Number(row.codes), used: Number(row.used ?? 0) } : {}),
+  ...(reserves ? { reserves: reserves.filter((reserve) => reserve.campaignId === Number(row.id)).map(({ campaignId: _c, ...reserve }) => reserve) } : {}),
 })
+
+const notFoundCampaign = () => notFound('No such coupon campaign', 'E_COUPON_NOT_FOUND')
 
 export default class Coupons {
   constructor(readonly tenant: Tenant) {}
@@ -104,10 +133,8 @@ export default class Coupons {
   }
 
   async create(input: CampaignInput) {
-    if (input.kind === 'percent_off' && (input.value < 1 || input.value > 100)) throw invalid('value', 'A percentage is 1 to 100')
-    if (input.kind === 'amount_off' && input.value < 1) throw invalid('value', 'An amount off is at least 1 fen')
-    if (input.validFrom && input.validUntil && input.validUntil <= input.validFrom) throw invalid('validUntil', 'The end must be after the start')
-    if (input.code && input.count && input.count > 1) throw invalid('count', 'Give one code or a count of codes to generate, not both')
+    assertTerms(input)
+    assertOneWay(input)
     return runInTenant(this.tenant, async (trx) => {
       const [campaign] = await trx
         .table('coupon_campaigns')
@@ -124,21 +151,64 @@ export default class Coupons {
           give_back_on_refund: input.giveBackOnRefund ?? false,
         })
         .returning('*')
-      const wanted = input.code ? [normalizeCode(input.code)] : Array.from({ length: input.count ?? 1 }, generateCode)
-      if (input.code) {
-        const taken = await trx.from('coupon_codes').where('code', wanted[0]).first()
-        if (taken) throw invalid('code', 'This code is already in use')
+      if (input.reserves?.length) await setReserves(trx, campaign, input.reserves)
+      const codes = await insertCodes(trx, campaign, input)
+      const created = serializeCampaign(campaign, await campaignReserves(trx, [campaign.id]))
+      await auditLog.tenant(trx, { action: 'coupon_campaign.created', subjectType: 'coupon_campaign', subjectId: campaign.id, after: created, meta: { codes: codes.length } })
+      return { campaign: created, codes }
+    })
+  }
+
+  /** Changes a campaign's terms (each given one); see the head of this file for what stays. */
+  async update(campaignId: number, changes: Partial<CampaignTerms>) {
+    return runInTenant(this.tenant, async (trx) => {
+      const row = await trx.from('coupon_campaigns').where('id', campaignId).forUpdate().first()
+      if (!row) throw notFoundCampaign()
+      const before = serializeCampaign(row, await campaignReserves(trx, [campaignId]))
+      const { reserves, ...terms } = changes
+      assertTerms({ ...row, validFrom: row.valid_from, validUntil: row.valid_until, ...terms })
+      for (const field of ['kind', 'value'] as const) {
+        if (terms[field] === undefined || terms[field] === before[field]) continue
+        if (await trx.from('coupon_redemptions').where('campaign_id', campaignId).first()) {
+          throw invalid(field, 'Orders already used this discount: it stays as it is (disable the campaign and start another)', 'E_COUPON_IN_USE')
+        }
       }
-      // Generated codes: 32^10 possibilities, so a clash is all but impossible; skip one if it happens.
-      const rows = await trx
-        .table('coupon_codes')
-        .insert(wanted.map((code) => ({ campaign_id: campaign.id, code, max_uses: campaign.uses_per_code })))
-        .onConflict('code')
-        .ignore()
-        .returning(['code'])
-      const created = serializeCampaign(campaign)
-      await auditLog.tenant(trx, { action: 'coupon_campaign.created', subjectType: 'coupon_campaign', subjectId: campaign.id, after: created, meta: { codes: rows.length } })
-      return { campaign: created, codes: rows.map((row: { code: string }) => row.code) }
+      const columns = {
+        name: terms.name,
+        kind: terms.kind,
+        value: terms.value,
+        min_spend: terms.minSpend,
+        product_ids: terms.productIds && JSON.stringify(terms.productIds),
+        valid_from: terms.validFrom,
+        valid_until: terms.validUntil,
+        uses_per_code: terms.usesPerCode,
+        uses_per_visitor: terms.usesPerVisitor,
+        give_back_on_refund: terms.giveBackOnRefund,
+      }
+      const [campaign] = await trx
+        .from('coupon_campaigns')
+        .where('id', campaignId)
+        .update({ ...Object.fromEntries(Object.entries(columns).filter(([, value]) => value !== undefined)), updated_at: new Date() })
+        .returning('*')
+      if (terms.usesPerCode !== undefined) {
+        await trx.from('coupon_codes').where('campaign_id', campaignId).update({ max_uses: trx.raw('greatest(?::int, uses)', [terms.usesPerCode]) })
+      }
+      if (reserves) await setReserves(trx, campaign, reserves)
+      const after = serializeCampaign(campaign, await campaignReserves(trx, [campaignId]))
+      await auditLog.tenant(trx, { action: 'coupon_campaign.updated', subjectType: 'coupon_campaign', subjectId: campaignId, before, after })
+      return after
+    })
+  }
+
+  /** More codes for a campaign: one of the venue's choosing, or `count` generated ones. */
+  async addCodes(campaignId: number, asked: NewCodes) {
+    assertOneWay(asked)
+    return runInTenant(this.tenant, async (trx) => {
+      const campaign = await trx.from('coupon_campaigns').where('id', campaignId).first()
+      if (!campaign) throw notFoundCampaign()
+      const codes = await insertCodes(trx, campaign, asked)
+      await auditLog.tenant(trx, { action: 'coupon_codes.added', subjectType: 'coupon_campaign', subjectId: campaignId, meta: { codes: codes.length } })
+      return codes
     })
   }
 
@@ -150,23 +220,26 @@ export default class Coupons {
         .select(trx.raw('(select count(*) from coupon_codes k where k.campaign_id = c.id) as codes'))
         .select(trx.raw('(select coalesce(sum(k.uses), 0) from coupon_codes k where k.campaign_id = c.id) as used'))
         .orderBy('c.id', 'desc')
-      return rows.map(serializeCampaign)
+      const reserves = await campaignReserves(trx, rows.map((row) => row.id))
+      return rows.map((row) => serializeCampaign(row, reserves))
     })
   }
 
   async codes(campaignId: number) {
     return runInTenant(this.tenant, async (trx) => {
       const campaign = await trx.from('coupon_campaigns').where('id', campaignId).first()
-      if (!campaign) throw notFound('No such coupon campaign', 'E_COUPON_NOT_FOUND')
+      if (!campaign) throw notFoundCampaign()
       const rows = await trx.from('coupon_codes').where('campaign_id', campaignId).orderBy('id').select('code', 'uses', 'max_uses')
       return rows.map((row) => ({ code: row.code, uses: row.uses, maxUses: row.max_uses }))
     })
   }
 
+  /** Ends the campaign; the places still set aside for it go back on general sale. */
   async disable(campaignId: number) {
     return runInTenant(this.tenant, async (trx) => {
       const [row] = await trx.from('coupon_campaigns').where('id', campaignId).update({ status: 'disabled', updated_at: new Date() }).returning('*')
-      if (!row) throw notFound('No such coupon campaign', 'E_COUPON_NOT_FOUND')
+      if (!row) throw notFoundCampaign()
+      await setReserves(trx, row, [])
       await auditLog.tenant(trx, { action: 'coupon_campaign.disabled', subjectType: 'coupon_campaign', subjectId: campaignId })
       return serializeCampaign(row)
     })
@@ -175,9 +248,7 @@ export default class Coupons {
   /** What a code would take off these lines now (for showing; the checkout decides again). */
   async quote(code: string, lines: CouponLine[]) {
     return runInTenant(this.tenant, async (trx) => {
-      const found = await this.#find(trx, code)
-      checkUsable(found.campaign)
-      if (found.uses >= found.maxUses) throw couponError('This coupon has been used up', 'E_COUPON_USED_UP')
+      const found = await usableCode(trx, code)
       return { code: found.code, discount: discountFor(found.campaign, lines) }
     })
   }
@@ -187,7 +258,7 @@ export default class Coupons {
    * 422 on `couponCode`. Call `recordRedemption` once the order exists.
    */
   async redeem(trx: TenantTransaction, code: string, lines: CouponLine[], visitorId: number | null) {
-    const found = await this.#find(trx, code)
+    const found = await findCode(trx, code)
     checkUsable(found.campaign)
     const discount = discountFor(found.campaign, lines)
 
@@ -253,16 +324,46 @@ export default class Coupons {
     }
     return redemptions.length
   }
+}
 
-  async #find(trx: TenantTransaction, code: string) {
-    const row = await trx
-      .from('coupon_codes as k')
-      .join('coupon_campaigns as c', 'c.id', 'k.campaign_id')
-      .where('k.code', normalizeCode(code))
-      .select('k.id as code_id', 'k.code', 'k.uses', 'k.max_uses', 'c.*')
-      .first()
-    if (!row) throw couponError('No such coupon code', 'E_COUPON_UNKNOWN')
-    const campaign = { ...row, id: Number(row.id) } as CampaignRow
-    return { id: Number(row.code_id), code: row.code as string, uses: Number(row.uses), maxUses: Number(row.max_uses), campaign }
+/** A code and its campaign; a 422 on couponCode if there is no such code. */
+async function findCode(trx: TenantTransaction, code: string) {
+  const row = await trx
+    .from('coupon_codes as k')
+    .join('coupon_campaigns as c', 'c.id', 'k.campaign_id')
+    .where('k.code', normalizeCode(code))
+    .select('k.id as code_id', 'k.code', 'k.uses', 'k.max_uses', 'c.*')
+    .first()
+  if (!row) throw couponError('No such coupon code', 'E_COUPON_UNKNOWN')
+  const campaign = { ...row, id: Number(row.id) } as CampaignRow
+  return { id: Number(row.code_id), code: row.code as string, uses: Number(row.uses), maxUses: Number(row.max_uses), campaign }
+}
+
+/** A code that can be used now (its campaign active and valid, a use left); else a 422 on couponCode. */
+export async function usableCode(trx: TenantTransaction, code: string) {
+  const found = await findCode(trx, code)
+  checkUsable(found.campaign)
+  if (found.uses >= found.maxUses) throw couponError('This coupon has been used up', 'E_COUPON_USED_UP')
+  return found
+}
+
+function assertOneWay(asked: NewCodes) {
+  if (asked.code && asked.count && asked.count > 1) throw invalid('count', 'Give one code or a count of codes to generate, not both')
+}
+
+/** Inserts the asked codes of a campaign (uses_per_code uses each); returns the codes made. */
+async function insertCodes(trx: TenantTransaction, campaign: CampaignRow, asked: NewCodes): Promise<string[]> {
+  const wanted = asked.code ? [normalizeCode(asked.code)] : Array.from({ length: asked.count ?? 1 }, generateCode)
+  if (asked.code) {
+    const taken = await trx.from('coupon_codes').where('code', wanted[0]).first()
+    if (taken) throw invalid('code', 'This code is already in use')
   }
+  // Generated codes: 32^10 possibilities, so a clash is all but impossible; skip one if it happens.
+  const rows = await trx
+    .table('coupon_codes')
+    .insert(wanted.map((code) => ({ campaign_id: campaign.id, code, max_uses: campaign.uses_per_code })))
+    .onConflict('code')
+    .ignore()
+    .returning(['code'])
+  return rows.map((row: { code: string }) => row.code)
 }

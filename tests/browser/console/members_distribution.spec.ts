@@ -13,6 +13,7 @@ import type { Browser, Page } from 'playwright'
 import type { ApiClient } from '@japa/api-client'
 import { connectSandboxMerchants } from '#sandbox/sandbox_merchants'
 import { deliverDueWebhooks } from '#members/services/webhooks'
+import Coupons from '#members/services/coupons'
 import type Tenant from '#tenancy/models/tenant'
 import { seedSale } from '#tests/helpers/catalog'
 import { consoleAgent, createTenant, OWNER_PASSWORD } from '#tests/helpers/tenants'
@@ -119,6 +120,41 @@ test.group('Console: members, coupons, distributors, webhooks and passes', () =>
     await screenshot(page, 'console-coupons')
     const campaign = await db.from(`${tenant.schemaName}.coupon_campaigns`).firstOrFail()
     assert.deepInclude(campaign, { kind: 'amount_off', value: 2000, min_spend: 10000, uses_per_code: 1, give_back_on_refund: true })
+  })
+
+  test('staff edit a campaign into a voucher with reserved places, and add codes', async ({ browser, assert }) => {
+    const { tenant } = await createTenant({ venueName: '预留乐园 Reserve Park' })
+    const sale = await seedSale(tenant, { quotas: [{ capacity: 20 }] })
+    await Coupons.for(tenant).create({ name: '团队券 Team', kind: 'amount_off', value: 1000, code: 'TEAM-2026' })
+    const page = await ownerAt(browser, tenant, '/coupons')
+    await page.getByRole('button', { name: '编辑 团队券 Team' }).click()
+    // The date picker's panel is a dialog too: name the edit dialog.
+    const edit = page.getByRole('dialog', { name: /编辑 Edit/ })
+    await edit.getByLabel('名称 Name').fill('团队预留 Team reserve')
+    await edit.getByText('仅解锁 Unlock only').click()
+    const day = sale.session.startsAt.setZone('Asia/Shanghai').toISODate()!
+    await edit.getByLabel('预留日期 Day').fill(day)
+    await edit.getByLabel('预留日期 Day').blur()
+    await edit.locator('.el-select', { has: page.getByRole('combobox', { name: '预留场次 Session' }) }).click()
+    await page.locator('.el-select-dropdown__item:visible').first().click()
+    await edit.getByRole('spinbutton', { name: '预留数量 Places to set aside' }).fill('3')
+    await edit.getByRole('button', { name: '添加 Add' }).click()
+    await edit.getByRole('spinbutton', { name: `预留名额 Places for session ${sale.session.id}` }).waitFor()
+    await screenshot(page, 'console-coupon-edit')
+    await edit.getByRole('button', { name: '保存 Save' }).click()
+
+    const row = page.getByRole('row', { name: /团队预留/ })
+    await row.getByText('预留 3 个名额').waitFor()
+    await row.getByText('仅解锁 Unlock only').waitFor()
+    assert.equal((await db.from(`${tenant.schemaName}.quotas`).where('id', sale.quotas[0].id).firstOrFail()).reserved, 3)
+
+    await row.getByRole('button', { name: '券码 团队预留 Team reserve' }).click()
+    await page.getByText('1 个 codes').waitFor()
+    await page.getByRole('spinbutton', { name: '生成数量 How many codes' }).fill('5')
+    await page.getByRole('button', { name: '添加券码 Add codes' }).click()
+    await page.getByText('6 个 codes').waitFor()
+    await screenshot(page, 'console-coupon-add-codes')
+    assert.lengthOf(await db.from(`${tenant.schemaName}.coupon_codes`), 6)
   })
 
   test('staff create a distributor (secret shown once), authorise a product at a settlement price and top up its deposit', async ({ browser, assert }) => {

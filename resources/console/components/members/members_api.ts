@@ -75,7 +75,8 @@ export interface PassDetail extends Pass {
 export interface Campaign {
   id: number
   name: string
-  kind: 'amount_off' | 'percent_off'
+  /** 'none': a voucher that only unlocks products or reserved places. */
+  kind: 'amount_off' | 'percent_off' | 'none'
   value: number
   minSpend: number
   productIds: number[]
@@ -87,6 +88,8 @@ export interface Campaign {
   status: 'active' | 'disabled'
   codes?: number
   used?: number
+  /** Places still set aside for its codes, per quota of a session (预留名额). */
+  reserves?: { sessionId: number; quotaId: number; quotaName: string; places: number }[]
 }
 
 export interface CouponCode {
@@ -240,4 +243,4 @@ export const WEBHOOK_EVENTS: Record<string, string> = {
 
 /** "¥12.34 off" or "10% off": what a campaign gives. */
 export const couponValue = (campaign: Pick<Campaign, 'kind' | 'value'>) =>
-  campaign.kind === 'percent_off' ? `${campaign.value}% 折扣 off` : `¥${(campaign.value / 100).toFixed(2)} 减 off`
+  ({ percent_off: `${campaign.value}% 折扣 off`, amount_off: `¥${(campaign.value / 100).toFixed(2)} 减 off`, none: '仅解锁 Unlock only' })[campaign.kind]
