@@ -48,7 +48,10 @@ export interface Order {
   salesChannel: string
   createdAt: string
   paidAt: string | null
-  contact: { name: string | null; phone: string }
+  /** Until when an unpaid order keeps its places. */
+  expiresAt: string
+  /** No phone: a box office sale to a walk-in, whose tickets were printed. */
+  contact: { name: string | null; phone: string | null }
   tickets: OrderTicket[]
   payments?: { outTradeNo: string; channel: string; method: string; amount: number; status: string; paidAt: string | null; createdAt: string }[]
   refunds?: OrderRefund[]

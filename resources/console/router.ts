@@ -18,6 +18,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/', component: () => import('./views/HomeView.vue') },
   { path: '/onboarding', component: () => import('./views/OnboardingView.vue'), meta: { title: '开通向导 Setup', permission: 'venue:read', menu: 'settings' } },
   { path: '/orders', component: () => import('./views/OrdersView.vue'), meta: { title: '订单 Orders', permission: 'orders:read', menu: 'work' } },
+  { path: '/box-office', component: () => import('./views/BoxOfficeView.vue'), meta: { title: '售票 Box office', permission: 'orders:write', menu: 'work' } },
   { path: '/orders/:number', component: () => import('./views/OrderDetailView.vue'), meta: { title: '订单详情 Order', permission: 'orders:read' } },
   { path: '/reviews', component: () => import('./views/ReviewsView.vue'), meta: { title: '退改审核 Requests', permission: 'refunds:read', menu: 'work' } },
   { path: '/checkins', component: () => import('./views/catalog/CheckinsView.vue'), meta: { title: '核销 Check-in', permission: 'checkin:read', menu: 'work' } },

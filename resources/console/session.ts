@@ -12,20 +12,21 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 type Query = Record<string, string | number | boolean | null | undefined>
 
 /** The console API. Shared createApi's type lists no PUT, but it sends any method as it is. */
-const call = createApi(context.api) as unknown as <T>(method: Method, path: string, body?: unknown) => Promise<T>
+const call = createApi(context.api) as unknown as <T>(method: Method, path: string, body?: unknown, headers?: Record<string, string>) => Promise<T>
 
 /** A session that ended (signed out elsewhere, expired) leads back to sign-in. */
-async function send<T>(method: Method, path: string, body?: unknown): Promise<T> {
+async function send<T>(method: Method, path: string, body?: unknown, headers?: Record<string, string>): Promise<T> {
   try {
-    return await call<T>(method, path, body)
+    return await call<T>(method, path, body, headers)
   } catch (error) {
     if (error instanceof ApiError && error.status === 401 && path !== '/login' && path !== '/two-factor') session.me = null
     throw error
   }
 }
 
-export function api<T = any>(method: Method, path: string, body?: unknown): Promise<T> {
-  return send<T>(method, path, body)
+/** `headers`: more request headers for this call (e.g. an Idempotency-Key). */
+export function api<T = any>(method: Method, path: string, body?: unknown, headers?: Record<string, string>): Promise<T> {
+  return send<T>(method, path, body, headers)
 }
 
 /** Sends a file as multipart/form-data (field "file"), with the session cookie and the CSRF header. */

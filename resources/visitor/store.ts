@@ -5,6 +5,7 @@
  */
 import { ref } from 'vue'
 import { api, ApiError, context } from './http'
+import type { Ticket } from '../shared/tickets'
 
 export type ChannelKind = 'wechat_pay' | 'alipay' | 'unionpay'
 
@@ -107,18 +108,7 @@ export function orderHeaders(number: string): Record<string, string> {
   return token ? { 'x-order-token': token } : {}
 }
 
-export interface Ticket {
-  id: number
-  status: string
-  code: string | null
-  product: string
-  site: string
-  session: { name: string | null; startsAt: string; endsAt: string }
-  seat: { section: string; row: string; label: string } | null
-  holder: { name: string; idMasked: string } | null
-  partySize: number | null
-  entriesLeft: number | null
-}
+export type { Ticket } from '../shared/tickets'
 
 /** The last tickets seen of each order, for the gate when there is no network. */
 export const cachedTickets = (number: string) => readJson<Ticket[] | null>(`tickets.${number}`, null)

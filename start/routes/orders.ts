@@ -8,6 +8,7 @@ import { can, consoleApi, tenantSurface } from '#start/routes/tenant_surface'
 
 const VisitorOrdersController = () => import('#orders/controllers/visitor_orders_controller')
 const ConsoleOrdersController = () => import('#orders/controllers/console_orders_controller')
+const BoxOfficeController = () => import('#orders/controllers/box_office_controller')
 const PaymentAccountsController = () => import('#payments/controllers/payment_accounts_controller')
 const PaymentNotificationsController = () => import('#payments/controllers/payment_notifications_controller')
 const TicketPagesController = () => import('#tickets/controllers/ticket_pages_controller')
@@ -36,9 +37,13 @@ tenantSurface('visitor', '/api', () => {
 
 consoleApi(() => {
   router.get('/orders', [ConsoleOrdersController, 'index']).use(can('orders:read'))
+  // The box office (售票窗口): a sale at the desk, the QR code its buyer scans, the tickets to print.
+  router.post('/orders', [BoxOfficeController, 'store']).use(can('orders:write'))
   router
     .group(() => {
       router.get('/orders/:number', [ConsoleOrdersController, 'show']).use(can('orders:read'))
+      router.post('/orders/:number/payments', [BoxOfficeController, 'pay']).use(can('orders:write'))
+      router.get('/orders/:number/tickets', [BoxOfficeController, 'tickets']).use(can('orders:write'))
       router.post('/orders/:number/cancel', [ConsoleOrdersController, 'cancel']).use(can('orders:write'))
       router.post('/orders/:number/refunds', [ConsoleOrdersController, 'refund']).use(can('refunds:write'))
       router.post('/orders/:number/changes', [ConsoleOrdersController, 'change']).use(can('refunds:write'))

@@ -27,6 +27,7 @@ import { recordOrderEvent, type Actor } from '#orders/services/order_events'
 import { announce } from '#tickets/services/ticket_delivery'
 import { webhookEvents } from '#members/services/webhook_events'
 import Coupons from '#members/services/coupons'
+import Vouchers from '#members/services/vouchers'
 import MemberPricing, { type MemberPricer } from '#members/services/member_pricing'
 import MemberPoints from '#members/services/member_points'
 import { issuePasses } from '#members/services/passes'
@@ -50,7 +51,8 @@ export interface CheckoutInput {
   seats?: { sessionId: number; seatId: number }[]
   bestAvailable?: { sessionId: number; accessible?: boolean }
   holders?: CheckoutHolderAsk[]
-  contact: { name?: string; phone: string }
+  /** Whom to reach (SMS e-ticket); a walk-in at the box office may give no phone: the ticket is printed. */
+  contact: { name?: string; phone?: string }
   /** A coupon code: its discount is worked out here, never taken from the client. */
   couponCode?: string
   /** Points (积分) the member wants to use: the discount they give is worked out here (docs/members.md). */
@@ -64,6 +66,8 @@ export interface CheckoutOptions {
   actor: Actor
   /** Sold on credit (a distributor's order, 分销): no payment channel; issued at once once settled. */
   onCredit?: OnCredit
+  /** Runs in the order's transaction once it is recorded (e.g. the box office's audit record). */
+  onRecorded?: (trx: TenantTransaction, order: Order) => Promise<unknown>
 }
 
 /** How an order on credit is priced and paid for, inside the order's transaction. */
@@ -114,16 +118,22 @@ export default class Checkout {
     const input: ResolvedInput = { ...asked, holders: asked.holders && (await this.#resolveHolders(asked.holders, options.visitorId)) }
 
     this.#checkHolders(input)
+    // A voucher code opens its voucher-only products and its reserved places to this hold (docs/members.md).
+    const vouchers = Vouchers.for(this.tenant)
+    const voucher = input.couponCode ? await vouchers.campaignOf(input.couponCode) : null
     const request = {
       items: input.items,
       seats: input.seats,
       claims: input.holders?.map((holder) => ({ item: holder.item, idHash: idNumberHash(this.tenant.id, holder.idNumber) })),
       visitorId: options.visitorId,
       channel: options.salesChannel ?? 'visitor',
+      voucherCampaignId: voucher?.id,
     }
     if (input.bestAvailable && input.seats?.length) throw invalid('bestAvailable', 'Choose seats or ask for the best available, not both')
     const policy = BookingPolicy.for(this.tenant)
-    const hold = input.bestAvailable ? await policy.holdBestAvailable(request, input.bestAvailable) : await policy.hold(request)
+    const hold = await (input.bestAvailable ? policy.holdBestAvailable(request, input.bestAvailable) : policy.hold(request)).catch(async (error) => {
+      throw await vouchers.refusal(error, input.items, voucher)
+    })
 
     try {
       const order = await runInTenant(this.tenant, (trx) => this.#record(trx, input, options, hold, digest))
@@ -228,7 +238,7 @@ export default class Checkout {
         visitorId: options.visitorId,
         salesChannel: options.salesChannel ?? 'visitor',
         contactName: input.contact.name ?? null,
-        contactPhone: input.contact.phone,
+        contactPhone: input.contact.phone ?? null,
         totalAmount: total,
         paidAmount: options.onCredit ? total : 0,
         discountAmount: discount,
@@ -262,6 +272,7 @@ export default class Checkout {
       }
       await issueOrder(trx, this.tenant, order, options.actor, options.onCredit ? { onCredit: true } : { free: true })
     }
+    await options.onRecorded?.(trx, order)
     return order
   }
 

@@ -33,6 +33,9 @@ const checkoutHolder = () =>
     phone: mobilePhone().optional(),
   })
 
+/** A coupon or voucher code as typed (matched case-insensitively by Coupons). */
+export const couponCode = () => vine.string().trim().minLength(4).maxLength(40).optional()
+
 /** Checkout: what to hold, who holds each real-name ticket, and whom to reach. */
 export const placeOrderValidator = vine.create({
   ...holdFields(),
@@ -41,20 +44,22 @@ export const placeOrderValidator = vine.create({
     name: vine.string().trim().minLength(1).maxLength(40).optional(),
     phone: mobilePhone(),
   }),
-  couponCode: vine.string().trim().minLength(4).maxLength(40).optional(),
+  couponCode: couponCode(),
   /** Points (积分) to use; a member only (docs/members.md). */
   usePoints: vine.number().withoutDecimals().range([1, 100_000_000]).optional(),
 })
 
-/** The client's idempotency key for checkout (a UUID or similar random text). */
-export const idempotencyKeyValidator = vine.create({
-  key: vine
+/** A client's idempotency key (a UUID or similar random text), at most `maxLength` characters. */
+export const idempotencyKey = (maxLength: number) =>
+  vine
     .string()
     .trim()
     .minLength(8)
-    .maxLength(80)
-    .regex(/^[A-Za-z0-9_\-:.]+$/),
-})
+    .maxLength(maxLength)
+    .regex(/^[A-Za-z0-9_\-:.]+$/)
+
+/** The client's idempotency key for checkout. */
+export const idempotencyKeyValidator = vine.create({ key: idempotencyKey(80) })
 
 export const startPaymentValidator = vine.create({
   channel: vine.enum(['wechat_pay', 'alipay', 'unionpay'] as const),
