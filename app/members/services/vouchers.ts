@@ -94,6 +94,15 @@ export async function setReserves(trx: TenantTransaction, campaign: Pick<Campaig
   }
 }
 
+/**
+ * The voucher campaign an order was bought with, if any: a change (改签) of its tickets may take the
+ * voucher-only products and reserved places that voucher opened, whatever has become of the code since.
+ */
+export async function campaignOfOrder(trx: TenantTransaction, orderId: number): Promise<number | undefined> {
+  const redemption = await trx.from('coupon_redemptions').where('order_id', orderId).select('campaign_id').first()
+  return redemption ? Number(redemption.campaign_id) : undefined
+}
+
 export default class Vouchers {
   constructor(readonly tenant: Tenant) {}
 

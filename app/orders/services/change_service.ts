@@ -28,6 +28,7 @@ import { recordOrderEvent, type Actor } from '#orders/services/order_events'
 import { refreshOrderStatus } from '#orders/services/order_status'
 import RefundService, { actorLabel } from '#orders/services/refund_service'
 import Payment from '#payments/models/payment'
+import { campaignOfOrder } from '#members/services/vouchers'
 import { runInTenant, type TenantTransaction } from '#tenancy/services/tenant_database'
 import type Tenant from '#tenancy/models/tenant'
 
@@ -249,6 +250,7 @@ export default class ChangeService {
       channel: 'change',
       minutes: rules.holdMinutes,
       client: trx,
+      voucherCampaignId: await campaignOfOrder(trx, order.id),
     }
     return tickets.some((ticket) => ticket.seatId)
       ? InventoryService.holdBestAvailable(this.tenant, request, { sessionId: toSessionId })

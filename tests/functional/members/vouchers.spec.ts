@@ -102,6 +102,33 @@ test.group('Vouchers', () => {
     assert.equal(fieldOf(badValue), 'value')
   })
 
+  test('a voucher-only ticket can be changed (改签) to another session: the order keeps what its voucher opened', async ({ client, assert }) => {
+    const { tenant } = await createTenant()
+    const sale = await saleWithHiddenProduct(tenant)
+    const schema = tenant.schemaName
+    await db.from(`${schema}.products`).where('id', sale.hidden.id).update({ changeable: true })
+    const { codes } = await campaign(await owner(client, tenant), { kind: 'percent_off', value: 100, productIds: [sale.hidden.id], count: 1 })
+    const bought = await place(client, tenant, [{ productId: sale.hidden.id, sessionId: sale.session.id, quantity: 1 }], codes[0])
+    bought.assertStatus(201)
+    const { order, accessToken } = bought.body()
+
+    const later = sale.session.startsAt.plus({ days: 1 })
+    const [next] = await db
+      .table(`${schema}.sessions`)
+      .insert({ site_id: sale.site.id, kind: 'slot', starts_at: later.toJSDate(), ends_at: later.plus({ hours: 1 }).toJSDate(), status: 'open', created_at: new Date(), updated_at: new Date() })
+      .returning('id')
+    const [quota] = await db.table(`${schema}.quotas`).insert({ session_id: next.id, name: 'Next day', capacity: 5, held: 0, sold: 0, created_at: new Date(), updated_at: new Date() }).returning('id')
+    await db.table(`${schema}.quota_products`).insert({ quota_id: quota.id, product_id: sale.hidden.id })
+
+    const changed = await client.post(`/t/${tenant.slug}/api/orders/${order.number}/changes`).header('X-Order-Token', accessToken).json({ toSessionId: Number(next.id) })
+    changed.assertStatus(201)
+    assert.equal(changed.body().change.status, 'completed')
+    assert.deepEqual(
+      changed.body().order.tickets.map((t: any) => [t.status, t.session.id]),
+      [['changed', sale.session.id], ['valid', Number(next.id)]]
+    )
+  })
+
   test('reserved places: general buyers cannot take them, the voucher draws from them first', async ({ client, assert }) => {
     const { tenant } = await createTenant()
     const sale = await seedSale(tenant, { quotas: [{ capacity: 5 }] })
