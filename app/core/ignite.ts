@@ -23,7 +23,11 @@ export async function ignite(kind: RuntimeKind) {
     })
     // The embedded cluster is a child process: left running, it would keep this process alive.
     app.terminating(() => database.stop())
-    app.listen('SIGTERM', () => app.terminate())
+    // A server stops once terminated; a test run would go on against a closed database, so it exits.
+    app.listen('SIGTERM', async () => {
+      await app.terminate()
+      if (kind === 'test') process.exit(143)
+    })
     app.listenIf(kind === 'server' || app.managedByPm2, 'SIGINT', () => app.terminate())
   })
   return { ignitor, database }
