@@ -23,6 +23,8 @@ export async function printDemoBanner(timing: { embeddedDatabase: boolean; datab
     lines.push(`  console        ${urls.console}`)
     lines.push(`  gate scanner   ${urls.visitor}scanner/  (staff phones: sign in as gate@${venue.slug}.demo)`)
     lines.push(`  on sale        ${await onSale(venue)}`)
+    const codes = await sharedCodes(venue)
+    if (codes) lines.push(`  codes          ${codes}  (type one on the home page or at the box office)`)
     lines.push(`  staff          owner@ admin@ boxoffice@ gate@ finance@${venue.slug}.demo / ${DEMO_PASSWORD}`)
     lines.push('')
   }
@@ -40,4 +42,18 @@ async function onSale(venue: Tenant) {
   if (!products.length) return 'no products yet'
   const names = products.slice(0, 3).map((product) => product.name)
   return `${products.length} product${products.length === 1 ? '' : 's'}: ${names.join(', ')}${products.length > 3 ? ', …' : ''}`
+}
+
+/** The venue's shared coupon and voucher codes (a campaign with one code), to try at checkout. */
+async function sharedCodes(venue: Tenant) {
+  const rows: { code: string; name: string }[] = await runInTenant(venue, (trx) =>
+    trx
+      .from('coupon_codes as cc')
+      .join('coupon_campaigns as c', 'c.id', 'cc.campaign_id')
+      .where('c.status', 'active')
+      .whereNotExists((others) => others.from('coupon_codes as o').whereRaw('o.campaign_id = c.id and o.id <> cc.id'))
+      .orderBy('c.id')
+      .select('cc.code', 'c.name')
+  )
+  return rows.map((row) => `${row.code} (${row.name})`).join(', ')
 }

@@ -17,6 +17,8 @@ import { createPriceRuleValidator } from '#catalog/validators/price_rule'
 import { calendarDayValidator } from '#catalog/validators/calendar_day'
 import { generateSessionsValidator } from '#catalog/validators/session'
 import { seatMapValidator } from '#catalog/validators/seat_map'
+import Coupons from '#members/services/coupons'
+import { createCouponValidator } from '#members/validators/coupon'
 import type Tenant from '#tenancy/models/tenant'
 
 const TIMEZONE = 'Asia/Shanghai'
@@ -109,6 +111,16 @@ const mistyPeak: DemoCatalog = {
     ] as const) {
       tickets.push(await createProduct(tenant, { siteId, name, kind, basePrice, description, refundable: true, refundTiers }))
     }
+    // 媒体邀请票: listed to nobody, opened by the press voucher below (100% off: a comp ticket, 赠票).
+    const press = await createProduct(tenant, {
+      siteId,
+      name: '媒体邀请票 Press invitation',
+      kind: 'adult',
+      basePrice: 12000,
+      description: '凭媒体邀请码领取 / with a press invitation code',
+      requiresVoucher: true,
+      refundable: false,
+    })
 
     const { from, to } = nextDays(60)
     const prices = PriceRulesAdmin.for(tenant)
@@ -129,10 +141,13 @@ const mistyPeak: DemoCatalog = {
         from,
         to,
         weekly: weekly(EVERY_DAY, hours),
-        quotas: [{ name: '入园名额 Entry', capacity: 300, productIds: tickets }],
+        quotas: [{ name: '入园名额 Entry', capacity: 300, productIds: [...tickets, press] }],
       })
     )
-    await putOnSale(tenant, tickets)
+    await putOnSale(tenant, [...tickets, press])
+    const coupons = Coupons.for(tenant)
+    await coupons.create(await createCouponValidator.validate({ name: '新客立减 ¥10 Welcome', kind: 'amount_off', value: 1000, minSpend: 5000, code: 'WELCOME10', usesPerCode: 10000 }))
+    await coupons.create(await createCouponValidator.validate({ name: '媒体赠票 Press', kind: 'percent_off', value: 100, productIds: [press], code: 'PRESS-2026', usesPerCode: 50 }))
   },
 }
 
