@@ -7,6 +7,7 @@ import { createApi } from '../shared/api'
 import { api, context } from './session'
 import type { Order } from './orders'
 import type { Ticket } from '../shared/tickets'
+import type { Seat, SeatMapWords } from '../shared/SeatMap.vue'
 
 /** /t/<slug>/console/api → /t/<slug>/api (or /console/api → /api on the venue's host). */
 const shop = createApi(context.api.replace(/console\/api$/, 'api'))
@@ -68,6 +69,21 @@ export const voucherOf = async (code: string) => (await shop<{ voucher: DeskVouc
 export async function sessionsOn(productId: number, date: string, voucher?: string) {
   const query = voucher ? `&voucher=${encodeURIComponent(voucher)}` : ''
   return (await shop<{ sessions: ShopSession[] }>('GET', `/products/${productId}/sessions?date=${date}${query}`)).sessions
+}
+
+/** A reserved-seating session's seats as a visitor sees them (free, held or sold). */
+export const sessionSeats = async (sessionId: number) => (await shop<{ seats: Seat[] }>('GET', `/sessions/${sessionId}/seats`)).seats
+
+/** The seat map's words at the desk. */
+export const SEAT_WORDS: SeatMapWords = {
+  available: '可选 Available',
+  taken: '已售 Taken',
+  chosen: '已选 Chosen',
+  stage: '舞台 Stage',
+  zoomIn: '放大 Zoom in',
+  zoomOut: '缩小 Zoom out',
+  map: '座位图 Seat map',
+  seat: (row, label) => `${row}排${label}号`,
 }
 
 /** The product's price on that day (the order's total, priced by the server, is what is paid). */

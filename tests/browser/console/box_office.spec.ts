@@ -2,7 +2,8 @@
  * The box office screen (售票) in Chromium at a desktop size, at the demo's scenic area: the box
  * office clerk sells two tickets, the desk shows a WeChat Pay QR code, the buyer's phone "scans" it
  * (opens its link in a second browser) and pays at the sandbox cashier, and the console turns to
- * paid by itself and shows the tickets to print, one per page.
+ * paid by itself and shows the tickets to print, one per page. At the demo theatre the clerk picks
+ * the buyer's seats on the hall's map.
  */
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
@@ -98,6 +99,61 @@ test.group('Box office', () => {
     const cancelled = await db.from(`${venue.schemaName}.orders`).where('sales_channel', 'box_office').orderBy('id', 'desc').firstOrFail()
     assert.notEqual(cancelled.id, order.id)
     assert.equal(cancelled.status, 'cancelled')
+  })
+
+  test('at the theatre desk the clerk picks two seats on the map with the buyer, and the tickets carry them', async ({ browser, assert }) => {
+    const { venues } = await seedDemo()
+    const venue = venues.find((v) => v.slug === 'riverside-theatre')!
+    // The next Friday or Saturday evening performance after today.
+    let day = DateTime.now().setZone('Asia/Shanghai').plus({ days: 1 })
+    while (day.weekday !== 5 && day.weekday !== 6) day = day.plus({ days: 1 })
+
+    const page = await desktop(browser)
+    await page.goto(`/t/${venue.slug}/console/box-office`)
+    await signIn(page, `boxoffice@${venue.slug}.demo`, DEMO_PASSWORD)
+    await page.getByRole('heading', { name: /售票/ }).waitFor()
+    const date = page.getByLabel('日期 Date')
+    await date.fill(day.toISODate()!)
+    await date.press('Enter')
+    await page.getByRole('radio', { name: /19:30–22:00/ }).waitFor()
+    const quantity = page.getByLabel('数量 Quantity Swan Lake 天鹅湖')
+    await quantity.fill('2')
+    await quantity.press('Tab')
+    await page.getByRole('button', { name: /下单 Place order · 2 张/ }).waitFor()
+
+    // Row 5 of the stalls, seats 12 and 13 (the middle: what best available would not give first).
+    const map = page.getByRole('group', { name: '座位图 Seat map' })
+    for (const seat of ['池座 Stalls 5排12号', '池座 Stalls 5排13号']) {
+      const button = map.getByRole('button', { name: seat, exact: true })
+      await button.click()
+      assert.equal(await button.getAttribute('aria-pressed'), 'true')
+    }
+    await page.getByTestId('desk-chosen-seats').filter({ hasText: '2/2：池座 Stalls 5排12号、池座 Stalls 5排13号' }).waitFor()
+    // A third seat is one too many: the clerk is told, nothing changes.
+    await map.getByRole('button', { name: '池座 Stalls 5排14号', exact: true }).click()
+    await page.getByText(/已选满 2 个座位/).waitFor()
+    await screenshot(page, 'console-box-office-seat-map')
+    await page.getByTestId('desk-chosen-seats').scrollIntoViewIfNeeded()
+    await screenshot(page, 'console-box-office-seats-chosen')
+
+    await page.getByRole('button', { name: /下单 Place order/ }).click()
+    await page.getByRole('button', { name: '微信支付 WeChat Pay' }).click()
+    const qr = page.getByRole('img', { name: '付款码 Payment QR code' })
+    await qr.locator('svg').waitFor()
+    const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' })).newPage()
+    await phone.goto((await qr.getAttribute('data-pay-url'))!)
+    await phone.getByRole('button', { name: /确认支付|Pay ¥/ }).click()
+
+    await page.getByText('支付成功，已出票 Paid: tickets issued').waitFor({ timeout: 15_000 })
+    const tickets = page.locator('.print-tickets .ticket')
+    await tickets.nth(1).locator('svg').waitFor()
+    assert.sameMembers(await tickets.locator('div', { hasText: /^池座 Stalls \d+排\d+号$/ }).allInnerTexts(), ['池座 Stalls 5排12号', '池座 Stalls 5排13号'])
+    await screenshot(page, 'console-box-office-seat-tickets')
+
+    // The map of the next sale shows them sold.
+    await page.getByRole('button', { name: '下一位 Next sale' }).click()
+    await page.getByRole('button', { name: /下单 Place order · 1 张/ }).waitFor()
+    assert.equal(await page.getByRole('button', { name: '池座 Stalls 5排12号', exact: true }).getAttribute('aria-disabled'), 'true')
   })
 
   test('a free real-name reservation at the museum desk: a wrong ID number is refused, then the ticket is issued at once', async ({ browser, assert }) => {

@@ -144,6 +144,20 @@ test.group('Box office', () => {
     assert.isTrue(seats.every((seat: any) => seat && seat.row === seats[0].row))
   })
 
+  test('reserved seating: the clerk picks the seats with the buyer; a seat taken meanwhile is refused', async ({ client, assert }) => {
+    const { products, session, desk, seatIds } = await deskVenue(client, { hall: { rows: 3, seatsPerRow: 6 } })
+    // Row 2, seats 3 and 4 (seat ids in row-then-seat order).
+    const picked = [seatIds[6 + 2], seatIds[6 + 3]]
+    const item = { productId: products[0].id, sessionId: session.id, quantity: 2 }
+    const placed = await sell(desk, 'desk-sale-0008', { items: [item], seats: picked.map((seatId) => ({ sessionId: session.id, seatId })) })
+    placed.assertStatus(201)
+    assert.sameMembers(placed.body().order.tickets.map((t: any) => `${t.seat.row}-${t.seat.label}`), ['2-3', '2-4'])
+
+    const again = await sell(desk, 'desk-sale-0009', { items: [item], seats: [seatIds[0], picked[1]].map((seatId) => ({ sessionId: session.id, seatId })) })
+    again.assertStatus(409)
+    assert.equal(again.body().errors[0].code, 'E_SOLD_OUT')
+  })
+
   test('a free desk sale is issued at once', async ({ client, assert }) => {
     const { products, session, desk } = await deskVenue(client, { products: [{ price: 0 }] })
     const placed = await sell(desk, 'desk-sale-0006', { items: [{ productId: products[0].id, sessionId: session.id, quantity: 1 }] })
