@@ -28,8 +28,8 @@ test.group('Demo', () => {
     assert.sameMembers(first.venues.map((v) => v.venueType), ['scenic', 'theatre', 'museum'])
 
     const bySlug = Object.fromEntries(first.venues.map((venue, i) => [venue.slug, seeded[i]]))
-    // 60 days of 9 hourly slots, one quota each shared by the 3 tickets.
-    assert.deepInclude(bySlug['misty-peak'], { sites: 1, products: 3, sessions: 540, quotas: 540, quota_products: 1620 })
+    // 60 days of 9 hourly slots, one quota each shared by the 3 tickets and the voucher-only press invitation.
+    assert.deepInclude(bySlug['misty-peak'], { sites: 1, products: 4, sessions: 540, quotas: 540, quota_products: 2160 })
     // 8 weeks of Friday and Saturday performances, each with every seat of the 420-seat hall.
     assert.deepInclude(bySlug['riverside-theatre'], { sites: 1, zones: 1, seats: 420, products: 1, sessions: 16, session_seats: 16 * 420 })
     const today = DateTime.now().setZone('Asia/Shanghai').startOf('day')
@@ -81,6 +81,10 @@ test.group('Demo', () => {
         const prices: { date: string; price: number }[] = (await visitor.get(`/products/${product.id}/prices?${range}`)).body().prices
         for (const day of prices.filter((p) => DateTime.fromISO(p.date).weekday >= 6)) assert.equal(day.price, 15000, day.date)
         assert.isTrue(prices.some((day) => day.price === 12000))
+        // The press voucher opens the invitation no visitor sees listed.
+        const voucher = (await visitor.get('/vouchers/PRESS-2026')).body().voucher
+        assert.deepEqual(voucher.products.map((p: { name: string }) => p.name), ['媒体邀请票 Press invitation'])
+        assert.notInclude((await visitor.get('/products')).body().products.map((p: { name: string }) => p.name), '媒体邀请票 Press invitation')
       }
       if (venue.slug === 'riverside-theatre') {
         const response = await visitor.get(`/sessions/${session.id}/seats`)
