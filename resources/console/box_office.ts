@@ -86,10 +86,21 @@ export const SEAT_WORDS: SeatMapWords = {
   seat: (row, label) => `${row}排${label}号`,
 }
 
-/** The product's price on that day (the order's total, priced by the server, is what is paid). */
+/** The product's price on that day, shown beside each ticket type (the quote prices the sale). */
 export async function priceOn(productId: number, date: string) {
   return (await shop<{ prices: { price: number }[] }>('GET', `/products/${productId}/prices?from=${date}&to=${date}`)).prices[0]?.price ?? null
 }
+
+/** What a sale will cost, priced by the server as the order will be (the coupon included). */
+export interface DeskQuote {
+  subtotal: number
+  couponDiscount: number
+  total: number
+  coupon?: { code: string; name: string }
+}
+
+/** The sale's quote (报价) through the visitor API: the desk sells at the prices a visitor without an account gets. */
+export const quoteOf = async (body: unknown) => (await shop<{ quote: DeskQuote }>('POST', '/orders/quote', body)).quote
 
 export const sell = async (body: unknown, key: string) => (await api<{ order: Order }>('POST', '/orders', body, { 'idempotency-key': key })).order
 

@@ -7,7 +7,9 @@ export class ApiError extends Error {
   constructor(
     message: string,
     readonly status: number,
-    readonly code?: string
+    readonly code?: string,
+    /** The request field the (first) error is about, e.g. couponCode. */
+    readonly field?: string
   ) {
     super(message)
   }
@@ -38,8 +40,8 @@ export function createApi(base: string): Api {
     }
     const data = response.status === 204 ? {} : await response.json().catch(() => ({}))
     if (!response.ok) {
-      const errors: { message: string; code?: string }[] = data.errors ?? []
-      throw new ApiError(errors.map((e) => e.message).join('; ') || `${response.status} ${response.statusText}`, response.status, errors[0]?.code)
+      const errors: { message: string; code?: string; field?: string }[] = data.errors ?? []
+      throw new ApiError(errors.map((e) => e.message).join('; ') || `${response.status} ${response.statusText}`, response.status, errors[0]?.code, errors[0]?.field)
     }
     return data
   }

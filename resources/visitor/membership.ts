@@ -41,12 +41,3 @@ export interface MemberCard {
 }
 
 export const loadCard = () => api<MemberCard>('GET', '/membership')
-
-/**
- * What `balance` points take off `payable` fen: worth redeemFen per redeemPoints, at most
- * redeemMaxPercent of the order; only the points that discount needs are used.
- */
-export function pointsDiscount(balance: number, payable: number, rule: RedeemRule) {
-  const discount = Math.min(Math.floor((balance * rule.redeemFen) / rule.redeemPoints), Math.floor((payable * rule.redeemMaxPercent) / 100))
-  return { discount, points: discount > 0 ? Math.ceil((discount * rule.redeemPoints) / rule.redeemFen) : 0 }
-}

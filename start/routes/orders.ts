@@ -18,6 +18,7 @@ const CHANNEL = /^(wechat_pay|alipay|unionpay)$/
 
 tenantSurface('visitor', '/api', () => {
   router.post('/orders', [VisitorOrdersController, 'store'])
+  router.post('/orders/quote', [VisitorOrdersController, 'quote'])
   router
     .group(() => {
       router.get('/orders/:number', [VisitorOrdersController, 'show'])

@@ -77,6 +77,7 @@ export function normalizeCode(code: string): string {
 }
 
 const couponError = (message: string, code = 'E_COUPON_INVALID') => invalid('couponCode', message, code)
+const usedUp = () => couponError('This coupon has been used up', 'E_COUPON_USED_UP')
 
 /**
  * The discount a campaign gives these lines: only applicable products, never more than they cost
@@ -245,12 +246,14 @@ export default class Coupons {
     })
   }
 
-  /** What a code would take off these lines now (for showing; the checkout decides again). */
-  async quote(code: string, lines: CouponLine[]) {
-    return runInTenant(this.tenant, async (trx) => {
-      const found = await usableCode(trx, code)
-      return { code: found.code, discount: discountFor(found.campaign, lines) }
-    })
+  /**
+   * What a code would take off these lines for this visitor now (the order's quote), with the
+   * refusals redeem would give, taking no use; the checkout decides again.
+   */
+  async quote(trx: TenantTransaction, code: string, lines: CouponLine[], visitorId: number | null) {
+    const { found, discount } = await this.#priced(trx, code, lines, visitorId)
+    if (found.uses >= found.maxUses) throw usedUp()
+    return { code: found.code, name: found.campaign.name, discount }
   }
 
   /**
@@ -258,23 +261,8 @@ export default class Coupons {
    * 422 on `couponCode`. Call `recordRedemption` once the order exists.
    */
   async redeem(trx: TenantTransaction, code: string, lines: CouponLine[], visitorId: number | null) {
-    const found = await findCode(trx, code)
-    checkUsable(found.campaign)
-    const discount = discountFor(found.campaign, lines)
-
+    const { found, discount } = await this.#priced(trx, code, lines, visitorId)
     const campaign = found.campaign
-    if (campaign.uses_per_visitor !== null) {
-      if (visitorId === null) throw couponError('Sign in to use this coupon', 'E_COUPON_SIGN_IN')
-      await trx.rawQuery('select pg_advisory_xact_lock(hashtext(?), ?)', [`coupon-visitor:${this.tenant.id}:${campaign.id}`, visitorId])
-      const [{ count }] = await trx
-        .from('coupon_redemptions')
-        .where('campaign_id', campaign.id)
-        .where('visitor_id', visitorId)
-        .where('status', 'active')
-        .count('* as count')
-      if (Number(count) >= campaign.uses_per_visitor) throw couponError('You have already used this coupon as often as allowed', 'E_COUPON_VISITOR_LIMIT')
-    }
-
     // The one statement that decides: parallel orders queue on the row and re-check uses < max_uses.
     const now = new Date()
     const taken = await trx
@@ -291,8 +279,28 @@ export default class Coupons {
       )
       .increment('uses', 1)
       .returning(['id'])
-    if (!taken.length) throw couponError('This coupon has been used up', 'E_COUPON_USED_UP')
+    if (!taken.length) throw usedUp()
     return { codeId: found.id, campaignId: campaign.id, code: found.code, discount, visitorId }
+  }
+
+  /** The code usable now by this visitor (its per-visitor limit counted under its lock), and its discount on these lines. */
+  async #priced(trx: TenantTransaction, code: string, lines: CouponLine[], visitorId: number | null) {
+    const found = await findCode(trx, code)
+    checkUsable(found.campaign)
+    const discount = discountFor(found.campaign, lines)
+    const campaign = found.campaign
+    if (campaign.uses_per_visitor !== null) {
+      if (visitorId === null) throw couponError('Sign in to use this coupon', 'E_COUPON_SIGN_IN')
+      await trx.rawQuery('select pg_advisory_xact_lock(hashtext(?), ?)', [`coupon-visitor:${this.tenant.id}:${campaign.id}`, visitorId])
+      const [{ count }] = await trx
+        .from('coupon_redemptions')
+        .where('campaign_id', campaign.id)
+        .where('visitor_id', visitorId)
+        .where('status', 'active')
+        .count('* as count')
+      if (Number(count) >= campaign.uses_per_visitor) throw couponError('You have already used this coupon as often as allowed', 'E_COUPON_VISITOR_LIMIT')
+    }
+    return { found, discount }
   }
 
   async recordRedemption(trx: TenantTransaction, taken: { codeId: number; campaignId: number; discount: number; visitorId: number | null }, orderId: number) {
@@ -343,7 +351,7 @@ async function findCode(trx: TenantTransaction, code: string) {
 export async function usableCode(trx: TenantTransaction, code: string) {
   const found = await findCode(trx, code)
   checkUsable(found.campaign)
-  if (found.uses >= found.maxUses) throw couponError('This coupon has been used up', 'E_COUPON_USED_UP')
+  if (found.uses >= found.maxUses) throw usedUp()
   return found
 }
 

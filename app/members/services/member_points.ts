@@ -49,6 +49,7 @@ interface OrderPointsRow {
 }
 
 const pointsError = (message: string, code: string) => invalid('usePoints', message, code)
+const notEnough = (points: number) => pointsError(`You do not have ${points} points`, 'E_POINTS_INSUFFICIENT')
 
 /** Adds `points` (> 0) to the balance. */
 export async function creditPoints(trx: TenantTransaction, memberId: number, points: number, movement: Movement) {
@@ -132,6 +133,17 @@ export default class MemberPoints {
    * the order exists.
    */
   async redeem(trx: TenantTransaction, visitorId: number | null, wanted: number, payable: number): Promise<PointsRedemption> {
+    const { memberId, points, discount } = await this.quote(trx, visitorId, wanted, payable)
+    const balance = await takePoints(trx, memberId, points)
+    if (balance === null) throw notEnough(points)
+    return { memberId, points, discount, balance }
+  }
+
+  /**
+   * What `wanted` points would take off `payable` (the points used and their discount), with the
+   * refusals redeem would give, taking nothing (the order's quote; redeem takes them).
+   */
+  async quote(trx: TenantTransaction, visitorId: number | null, wanted: number, payable: number) {
     if (visitorId === null) throw pointsError('Sign in to use your points', 'E_POINTS_SIGN_IN')
     const member = await activeMember(trx, visitorId)
     if (!member) throw pointsError('Only members can use points', 'E_POINTS_NOT_MEMBER')
@@ -141,9 +153,9 @@ export default class MemberPoints {
     if (discount <= 0) throw pointsError(`Points are used ${settings.redeemPoints} for ${settings.redeemFen} fen, on up to ${settings.redeemMaxPercent}% of an order`, 'E_POINTS_TOO_FEW')
     // Only the points this discount needs: never more than asked.
     const points = Math.ceil((discount * settings.redeemPoints) / settings.redeemFen)
-    const balance = await takePoints(trx, member.id, points)
-    if (balance === null) throw pointsError(`You do not have ${points} points`, 'E_POINTS_INSUFFICIENT')
-    return { memberId: member.id, points, discount, balance }
+    // Read here for the quote; redeem's conditional update decides again.
+    if (member.points < points) throw notEnough(points)
+    return { memberId: member.id, points, discount }
   }
 
   async recordRedemption(trx: TenantTransaction, taken: PointsRedemption, orderId: number, actor: Actor) {

@@ -26,11 +26,17 @@ export class MemberPricer {
 
   /** What this buyer pays for `product` at `session` (checkout's unit price). */
   async priceAtSession(trx: TenantTransaction, product: Product, session: Session, site: Site) {
+    return (await this.unitPrice(trx, product, session, site)).price
+  }
+
+  /** The unit price, and whether membership made it lower than the calendar's (to show as 会员价). */
+  async unitPrice(trx: TenantTransaction, product: Product, session: Session, site: Site) {
     const tier = this.member?.tier
-    if (!tier || (!tier.member_price && tier.discount_percent === 0)) return priceAtSession(trx, product, session, site)
+    if (!tier || (!tier.member_price && tier.discount_percent === 0)) return { price: await priceAtSession(trx, product, session, site), memberPrice: false }
     const day = session.startsAt.setZone(site.timezone).toISODate()!
     const quote = (await loadPriceCalendar(trx, product, day, day)).quote(day, { sessionId: session.id, member: true })
-    return memberUnitPrice(tier, quote.price, quote.memberPrice!)
+    const price = memberUnitPrice(tier, quote.price, quote.memberPrice!)
+    return { price, memberPrice: price < quote.price }
   }
 }
 

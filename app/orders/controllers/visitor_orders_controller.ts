@@ -3,6 +3,7 @@ import { invalid } from '#core/app_error'
 import Checkout, { orderAccessToken } from '#orders/services/checkout'
 import { signedInVisitor, visitorOrder } from '#orders/services/order_access'
 import OrderDirectory from '#orders/services/order_directory'
+import { quoteOrder } from '#orders/services/order_pricing'
 import RefundService from '#orders/services/refund_service'
 import ChangeService from '#orders/services/change_service'
 import TicketService from '#tickets/services/ticket_service'
@@ -13,6 +14,7 @@ import {
   changeQuoteValidator,
   idempotencyKeyValidator,
   placeOrderValidator,
+  quoteOrderValidator,
   refundAskValidator,
   refundQuoteValidator,
   startPaymentValidator,
@@ -30,6 +32,13 @@ export default class VisitorOrdersController {
     const { order, replayed } = await Checkout.for(ctx.tenant!).place(input, { visitorId: visitor?.id ?? null, idempotencyKey: key, actor })
     const view = await OrderDirectory.for(ctx.tenant!).view(order, 'visitor')
     return ctx.response.status(replayed ? 200 : 201).send({ order: view, accessToken: orderAccessToken(ctx.tenant!, order.number) })
+  }
+
+  /** What the order would cost now (报价), priced as checkout prices it; nothing is held or taken. */
+  async quote(ctx: HttpContext) {
+    const input = await ctx.request.validateUsing(quoteOrderValidator)
+    const visitor = await signedInVisitor(ctx)
+    return { quote: await quoteOrder(ctx.tenant!, input, visitor?.id ?? null) }
   }
 
   async index(ctx: HttpContext) {

@@ -12,9 +12,6 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 import { DateTime } from 'luxon'
 import { AppError, invalid } from '#core/app_error'
 import env from '#start/env'
-import Product from '#catalog/models/product'
-import Session from '#catalog/models/session'
-import Site from '#catalog/models/site'
 import BookingPolicy from '#inventory/services/booking_policy'
 import FrequentVisitors from '#inventory/services/frequent_visitors'
 import InventoryService, { type Hold } from '#inventory/services/inventory_service'
@@ -23,12 +20,12 @@ import Order from '#orders/models/order'
 import OrderTicket from '#orders/models/order_ticket'
 import { sealHolderId } from '#orders/services/holder_identity'
 import { newOrderNumber } from '#orders/services/order_numbers'
+import { couponLines, orderTotals, payableAfterCoupon, priceItems } from '#orders/services/order_pricing'
 import { recordOrderEvent, type Actor } from '#orders/services/order_events'
 import { announce } from '#tickets/services/ticket_delivery'
 import { webhookEvents } from '#members/services/webhook_events'
 import Coupons from '#members/services/coupons'
 import Vouchers from '#members/services/vouchers'
-import MemberPricing, { type MemberPricer } from '#members/services/member_pricing'
 import MemberPoints from '#members/services/member_points'
 import { issuePasses } from '#members/services/passes'
 import { applyTicketlessOrder } from '#orders/services/ticketless_orders'
@@ -189,7 +186,7 @@ export default class Checkout {
   }
 
   async #record(trx: TenantTransaction, input: ResolvedInput, options: CheckoutOptions, hold: Hold, digest: string) {
-    const prices = await this.#prices(trx, input.items, await MemberPricing.for(this.tenant).of(trx, options.visitorId))
+    const prices = await priceItems(trx, this.tenant, input.items, options.visitorId)
     if (options.onCredit) prices.byItem = await options.onCredit.prices(trx, input.items, prices.byItem)
     const seats = await this.#heldSeats(trx, hold.id)
 
@@ -216,20 +213,13 @@ export default class Checkout {
     const subtotal = tickets.reduce((sum, ticket) => sum + ticket.price!, 0)
     // The coupon's use is taken in this transaction: a refusal (422 on couponCode) rolls it all back
     // and the caller gives the hold back. The discount is order-level; ticket prices stay as they are.
-    const coupon = input.couponCode
-      ? await Coupons.for(this.tenant).redeem(
-          trx,
-          input.couponCode,
-          tickets.map((ticket) => ({ productId: ticket.productId!, price: ticket.price! })),
-          options.visitorId
-        )
-      : null
+    // Priced as the quote prices it (order_pricing.ts), but here the coupon's use and the points are taken.
+    const coupon = input.couponCode ? await Coupons.for(this.tenant).redeem(trx, input.couponCode, couponLines(input.items, prices.byItem), options.visitorId) : null
     // A member's points (会员积分) are taken here too, worth at most the venue's share of what is left to pay.
     const points = input.usePoints
-      ? await MemberPoints.for(this.tenant).redeem(trx, options.visitorId, input.usePoints, subtotal - Math.min(coupon?.discount ?? 0, subtotal))
+      ? await MemberPoints.for(this.tenant).redeem(trx, options.visitorId, input.usePoints, payableAfterCoupon(subtotal, coupon?.discount ?? 0))
       : null
-    const discount = Math.min((coupon?.discount ?? 0) + (points?.discount ?? 0), subtotal)
-    const total = subtotal - discount
+    const { discount, total } = orderTotals(subtotal, coupon?.discount ?? 0, points?.discount ?? 0)
 
     const order = await Order.create(
       {
@@ -274,28 +264,6 @@ export default class Checkout {
     }
     await options.onRecorded?.(trx, order)
     return order
-  }
-
-  /** Each item's unit price from its product's price calendar on its session's day (a member's price for a member). */
-  async #prices(trx: TenantTransaction, items: CheckoutInput['items'], pricer: MemberPricer) {
-    const productIds = [...new Set(items.map((item) => item.productId))]
-    const sessionIds = [...new Set(items.map((item) => item.sessionId))]
-    const products = new Map((await Product.query({ client: trx }).whereIn('id', productIds)).map((product) => [product.id, product]))
-    const sessions = new Map((await Session.query({ client: trx }).whereIn('id', sessionIds)).map((session) => [session.id, session]))
-    const sites = new Map((await Site.query({ client: trx }).whereIn('id', [...sessions.values()].map((s) => s.siteId))).map((site) => [site.id, site]))
-
-    const byItem: number[] = []
-    for (const [index, item] of items.entries()) {
-      const product = products.get(item.productId)
-      const session = sessions.get(item.sessionId)
-      // The hold already refused what is not on sale; this only guards against a change since.
-      if (!product || !session) throw invalid(`items.${index}`, 'This product or session no longer exists', 'E_NOT_ON_SALE')
-      byItem.push(await pricer.priceAtSession(trx, product, session, sites.get(session.siteId)!))
-    }
-    const reserved = new Set([...products.values()].filter((product) => product.seating === 'reserved').map((product) => product.id))
-    // A group ticket (团体票) admits its party with one code: up to its largest size.
-    const partySize = new Map([...products.values()].map((product) => [product.id, product.partyMax ?? product.partyMin ?? 1]))
-    return { byItem, reserved, partySize }
   }
 
   /** The seats the hold took, per session, in seat order. */

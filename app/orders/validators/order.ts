@@ -36,6 +36,9 @@ const checkoutHolder = () =>
 /** A coupon or voucher code as typed (matched case-insensitively by Coupons). */
 export const couponCode = () => vine.string().trim().minLength(4).maxLength(40).optional()
 
+/** Points (积分) to use; a member only (docs/members.md). */
+const usePoints = () => vine.number().withoutDecimals().range([1, 100_000_000]).optional()
+
 /** Checkout: what to hold, who holds each real-name ticket, and whom to reach. */
 export const placeOrderValidator = vine.create({
   ...holdFields(),
@@ -45,8 +48,17 @@ export const placeOrderValidator = vine.create({
     phone: mobilePhone(),
   }),
   couponCode: couponCode(),
-  /** Points (积分) to use; a member only (docs/members.md). */
-  usePoints: vine.number().withoutDecimals().range([1, 100_000_000]).optional(),
+  usePoints: usePoints(),
+})
+
+/**
+ * The quote before ordering: checkout's body, of which only what sets the price is read (holders
+ * and contact, perhaps half typed, are left out: they change nothing in the price).
+ */
+export const quoteOrderValidator = vine.create({
+  items: holdFields().items,
+  couponCode: couponCode(),
+  usePoints: usePoints(),
 })
 
 /** A client's idempotency key (a UUID or similar random text), at most `maxLength` characters. */

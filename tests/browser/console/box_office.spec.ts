@@ -39,6 +39,10 @@ test.group('Box office', () => {
     await signIn(page, `boxoffice@${venue.slug}.demo`, DEMO_PASSWORD)
     await page.getByRole('menuitem', { name: '售票 Box office' }).click()
     await page.getByRole('heading', { name: /售票/ }).waitFor()
+    // The buyer's coupon, applied first: the server's quote counts it before the order is placed.
+    await page.getByLabel('优惠码 Coupon / voucher').fill('WELCOME10')
+    await page.getByRole('button', { name: '使用 Apply' }).click()
+    await page.getByRole('status').filter({ hasText: 'WELCOME10' }).waitFor()
 
     const date = page.getByLabel('日期 Date')
     await date.fill(tomorrow)
@@ -50,6 +54,8 @@ test.group('Box office', () => {
     await adults.press('Tab')
     await page.getByRole('button', { name: /下单 Place order · 2 张/ }).waitFor()
     assert.isTrue(await page.getByRole('radio', { name: /09:00–10:00/ }).isChecked())
+    await page.getByTestId('desk-quote').filter({ hasText: '优惠券 Coupon −¥10.00' }).waitFor()
+    const quoted = await page.getByTestId('desk-quote-total').innerText()
     await screenshot(page, 'console-box-office-sale')
 
     await page.getByRole('button', { name: /下单 Place order/ }).click()
@@ -58,6 +64,8 @@ test.group('Box office', () => {
     assert.equal(order.status, 'pending_payment')
     const total = `¥${order.total_amount / 100}.00`
     await page.getByTestId('desk-total').filter({ hasText: total }).waitFor()
+    assert.equal(quoted, total)
+    assert.equal(order.coupon_code, 'WELCOME10')
 
     await page.getByRole('button', { name: '微信支付 WeChat Pay' }).click()
     const qr = page.getByRole('img', { name: '付款码 Payment QR code' })

@@ -24,6 +24,9 @@ async function memberVenue(client: ApiClient) {
   return { ...sale, staff, tier }
 }
 
+/** ¥90 or ¥90.00 → 9000. */
+const fen = (text: string) => Math.round(Number(text.replace(/[^\d.]/g, '')) * 100)
+
 async function signUpByEmail(page: Page, email: string) {
   await page.getByRole('link', { name: '登录' }).click()
   await page.getByRole('tab', { name: '邮箱登录' }).click()
@@ -71,9 +74,18 @@ test.group('Visitor H5: account, member card, points', () => {
     await holder.getByRole('button', { name: '选择常用游客' }).click()
     await page.getByRole('dialog').getByText('张三').click()
     await holder.getByTestId('saved-holder').filter({ hasText: '110105********002X' }).waitFor()
+    // The server's quote before ordering: a code it would refuse shows on the coupon field; then the points' discount.
+    await page.getByTestId('quote').filter({ hasText: '应付¥100' }).waitFor()
+    await page.getByLabel('优惠码').fill('NO-SUCH-CODE')
+    await page.getByTestId('coupon-field').filter({ hasText: 'No such coupon code' }).waitFor()
+    await screenshot(page, 'visitor-buy-coupon-refused')
+    await page.getByLabel('优惠码').fill('')
     await page.getByRole('switch', { name: '积分抵扣' }).click()
     await page.getByTestId('points-estimate').filter({ hasText: '预计抵扣 ¥10（使用 1000 积分）' }).waitFor()
+    await page.getByTestId('quote').filter({ hasText: '积分−¥10' }).waitFor()
     await page.getByTestId('total').filter({ hasText: '¥90' }).waitFor()
+    assert.equal(await page.getByTestId('quote').innerText(), '小计\n¥100\n积分\n−¥10\n应付\n¥90')
+    const quoted = fen(await page.getByTestId('quote-total').innerText())
     await page.getByLabel('手机号').fill('13700001111')
     await screenshot(page, 'visitor-buy-saved-holder-points')
     await page.getByRole('button', { name: '提交订单' }).click()
@@ -81,6 +93,7 @@ test.group('Visitor H5: account, member card, points', () => {
     await page.waitForURL(/\/pay\/T/)
     const number = orderNumberIn(page)
     await page.getByTestId('discount').filter({ hasText: '已优惠 ¥10.00' }).waitFor()
+    assert.equal(fen(await page.getByTestId('amount').innerText()), quoted)
     await page.locator('[data-channel="unionpay"]').click()
     await page.getByRole('button', { name: /立即支付 ¥90.00/ }).click()
     await page.waitForURL(/sandbox\/cashier/)
