@@ -22,7 +22,7 @@ const zh = {
   rules: '退改规则', refundFree: '开始前可免费退票', refundTier: '开始前 {hours} 小时以上退票，收取 {percent}% 手续费', refundClosed: '开始后不可退', refundLate: '开始前 {hours} 小时内不可退', notRefundable: '不可退票',
   changeable: '可改签至同产品其他场次', notChangeable: '不可改签', realName: '实名制：每张票需一位出行人',
   coupon: '优惠码', couponPlaceholder: '有优惠码？（选填）', total: '合计', submit: '提交订单', submitFree: '立即预约',
-  quoteTitle: '费用明细', quoteSubtotal: '小计', quoteCoupon: '优惠券', quotePoints: '积分', quoteTotal: '应付',
+  quoteTitle: '费用明细', quoteMemberPrice: '含会员价', quoteSubtotal: '小计', quoteCoupon: '优惠券', quotePoints: '积分', quoteTotal: '应付',
   soldOutNow: '余票不足，请更换场次或数量', pickSession: '请选择场次', pickSeats: '请在座位图上选座或使用系统选座',
   pay: '支付', payTitle: '支付订单', payIn: '请在 {time} 内完成支付', expired: '订单已过期', expiredText: '支付超时，名额已释放。', buyAgain: '重新购买',
   wechat_pay: '微信支付', alipay: '支付宝', unionpay: '银联云闪付', payNow: '立即支付', noChannels: '场馆暂未开通在线支付',

@@ -15,7 +15,7 @@ export const en: Words = {
   rules: 'Refunds and changes', refundFree: 'Free refund before the start', refundTier: 'Refund {hours}+ hours before: {percent}% fee', refundClosed: 'No refund after the start', refundLate: 'No refund within {hours} hours of the start', notRefundable: 'Not refundable',
   changeable: 'Can be moved to another session', notChangeable: 'Cannot be changed', realName: 'Real-name: one visitor per ticket',
   coupon: 'Coupon', couponPlaceholder: 'Coupon code (optional)', total: 'Total', submit: 'Place order', submitFree: 'Reserve now',
-  quoteTitle: 'Price details', quoteSubtotal: 'Subtotal', quoteCoupon: 'Coupon', quotePoints: 'Points', quoteTotal: 'To pay',
+  quoteTitle: 'Price details', quoteMemberPrice: 'member prices', quoteSubtotal: 'Subtotal', quoteCoupon: 'Coupon', quotePoints: 'Points', quoteTotal: 'To pay',
   soldOutNow: 'Not enough places left: choose another time or fewer tickets', pickSession: 'Choose a time', pickSeats: 'Tap seats on the map, or use best available',
   pay: 'Pay', payTitle: 'Payment', payIn: 'Pay within {time}', expired: 'Order expired', expiredText: 'The time to pay ran out and the places were released.', buyAgain: 'Buy again',
   wechat_pay: 'WeChat Pay', alipay: 'Alipay', unionpay: 'UnionPay', payNow: 'Pay now', noChannels: 'Online payment is not available yet',
