@@ -71,6 +71,25 @@ export async function seedSale(tenant: Tenant, options: SaleOptions = {}) {
   })
 }
 
+/**
+ * Another session of the sale's site `hoursLater` after its first (a day by default), with one quota
+ * of `capacity` counting these products (the first by default): somewhere to change (改签) to.
+ */
+export async function laterSession(
+  tenant: Tenant,
+  sale: { site: { id: number }; session: { startsAt: DateTime }; products: { id: number }[] },
+  options: { hoursLater?: number; capacity?: number; productIds?: number[] } = {}
+) {
+  return runInTenant(tenant, async (trx) => {
+    const startsAt = sale.session.startsAt.plus({ hours: options.hoursLater ?? 24 })
+    const session = await Session.create({ siteId: sale.site.id, kind: 'slot', startsAt, endsAt: startsAt.plus({ hours: 1 }), status: 'open' }, { client: trx })
+    const quota = await Quota.create({ sessionId: session.id, name: 'Later', capacity: options.capacity ?? 5, held: 0, sold: 0 }, { client: trx })
+    const productIds = options.productIds ?? [sale.products[0].id]
+    await trx.table('quota_products').multiInsert(productIds.map((productId) => ({ quota_id: quota.id, product_id: productId })))
+    return { id: session.id, quotaId: quota.id }
+  })
+}
+
 /** The counters of a quota now, and the holds that account for them. */
 export async function quotaState(tenant: Tenant, quotaId: number) {
   return runInTenant(tenant, async (trx) => {

@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import { consoleAgent, createTenant } from '#tests/helpers/tenants'
-import { quotaState, seedSale } from '#tests/helpers/catalog'
+import { laterSession, quotaState, seedSale } from '#tests/helpers/catalog'
 import InventoryService from '#inventory/services/inventory_service'
 import { sweepExpiredHolds } from '#inventory/services/hold_sweeper'
 import type { ApiClient } from '@japa/api-client'
@@ -112,13 +112,7 @@ test.group('Vouchers', () => {
     bought.assertStatus(201)
     const { order, accessToken } = bought.body()
 
-    const later = sale.session.startsAt.plus({ days: 1 })
-    const [next] = await db
-      .table(`${schema}.sessions`)
-      .insert({ site_id: sale.site.id, kind: 'slot', starts_at: later.toJSDate(), ends_at: later.plus({ hours: 1 }).toJSDate(), status: 'open', created_at: new Date(), updated_at: new Date() })
-      .returning('id')
-    const [quota] = await db.table(`${schema}.quotas`).insert({ session_id: next.id, name: 'Next day', capacity: 5, held: 0, sold: 0, created_at: new Date(), updated_at: new Date() }).returning('id')
-    await db.table(`${schema}.quota_products`).insert({ quota_id: quota.id, product_id: sale.hidden.id })
+    const next = await laterSession(tenant, sale, { productIds: [sale.hidden.id] })
 
     const changed = await client.post(`/t/${tenant.slug}/api/orders/${order.number}/changes`).header('X-Order-Token', accessToken).json({ toSessionId: Number(next.id) })
     changed.assertStatus(201)

@@ -6,6 +6,7 @@ import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import { consoleAgent, OWNER_PASSWORD } from '#tests/helpers/tenants'
 import { eventually, payableVenue, placeOrder, settle, startPayment, viewOrder } from '#tests/helpers/payments'
+import { laterSession } from '#tests/helpers/catalog'
 import type { ApiClient } from '@japa/api-client'
 
 async function paidOrder(client: ApiClient, sale: Awaited<ReturnType<typeof payableVenue>>) {
@@ -25,13 +26,7 @@ test.group('Console order search: requests awaiting review', () => {
     const owner = await consoleAgent(client, tenant.slug, `owner@${tenant.slug}.test`, OWNER_PASSWORD)
     const { updatedAt, ...rules } = (await owner.get('/booking-rules')).body().rules
     ;(await owner.put('/booking-rules', { ...rules, refundApproval: 'staff', changeApproval: 'staff' })).assertStatus(200)
-    const later = sale.session.startsAt.plus({ days: 1 })
-    const [next] = await db
-      .table(`${schema}.sessions`)
-      .insert({ site_id: sale.site.id, kind: 'slot', starts_at: later.toJSDate(), ends_at: later.plus({ hours: 1 }).toJSDate(), status: 'open', created_at: new Date(), updated_at: new Date() })
-      .returning('id')
-    const [quota] = await db.table(`${schema}.quotas`).insert({ session_id: next.id, name: 'Next day', capacity: 5, held: 0, sold: 0, created_at: new Date(), updated_at: new Date() }).returning('id')
-    await db.table(`${schema}.quota_products`).insert({ quota_id: quota.id, product_id: sale.products[0].id })
+    const next = await laterSession(tenant, sale)
 
     const refunding = await paidOrder(client, sale)
     const changing = await paidOrder(client, sale)

@@ -2,6 +2,7 @@ import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import { consoleAgent } from '#tests/helpers/tenants'
 import { eventually, nextNotificationFaults, payableVenue, settle, startPayment, viewOrder } from '#tests/helpers/payments'
+import { laterSession } from '#tests/helpers/catalog'
 import type { ApiClient } from '@japa/api-client'
 import type Tenant from '#tenancy/models/tenant'
 
@@ -128,13 +129,7 @@ test.group('Refunds at the console', () => {
     const owner = await consoleAgent(client, tenant.slug, `owner@${tenant.slug}.test`, 'correct-horse-42')
     const { updatedAt, ...rules } = (await owner.get('/booking-rules')).body().rules
     ;(await owner.put('/booking-rules', { ...rules, changeApproval: 'staff' })).assertStatus(200)
-    const later = sale.session.startsAt.plus({ days: 1 })
-    const [next] = await db
-      .table(`${schema}.sessions`)
-      .insert({ site_id: sale.site.id, kind: 'slot', starts_at: later.toJSDate(), ends_at: later.plus({ hours: 1 }).toJSDate(), status: 'open', created_at: new Date(), updated_at: new Date() })
-      .returning('id')
-    const [quota] = await db.table(`${schema}.quotas`).insert({ session_id: next.id, name: 'Next day', capacity: 5, held: 0, sold: 0, created_at: new Date(), updated_at: new Date() }).returning('id')
-    await db.table(`${schema}.quota_products`).insert({ quota_id: quota.id, product_id: sale.products[0].id })
+    const next = await laterSession(tenant, sale)
     const order = await paidOrder(client, tenant, sale.products[0].id, sale.session.id, 'reviewed-change-1')
 
     const asked = await client.post(`/t/${tenant.slug}/api/orders/${order.number}/changes`).header('X-Order-Token', order.accessToken).json({ toSessionId: Number(next.id) })

@@ -8,7 +8,7 @@ import InventoryService from '#inventory/services/inventory_service'
 import PaymentService from '#payments/services/payment_service'
 import RefundService from '#orders/services/refund_service'
 import type { ChannelKind } from '#payments/channel'
-import { quotaState } from '#tests/helpers/catalog'
+import { laterSession, quotaState } from '#tests/helpers/catalog'
 import { deliveries, eventually, notificationLog, payableVenue, placeOrder, settle, startPayment, viewOrder } from '#tests/helpers/payments'
 import type Tenant from '#tenancy/models/tenant'
 
@@ -43,23 +43,13 @@ async function expireNow(tenant: Tenant, number: string) {
   await db.from(`${tenant.schemaName}.holds`).where('id', order.hold_id).update({ expires_at: past })
 }
 
-/** Another session of the same product, with its own quota, `hoursLater` after the first. */
+/** Another session of the same product, `hoursLater` after the first, at its own price if given. */
 async function addSession(tenant: Tenant, sale: Awaited<ReturnType<typeof payableVenue>>, hoursLater: number, price?: number) {
-  const schema = tenant.schemaName
-  const startsAt = sale.session.startsAt.plus({ hours: hoursLater })
-  const [session] = await db
-    .table(`${schema}.sessions`)
-    .insert({ site_id: sale.site.id, kind: 'slot', starts_at: startsAt.toJSDate(), ends_at: startsAt.plus({ hours: 1 }).toJSDate(), status: 'open', created_at: new Date(), updated_at: new Date() })
-    .returning('id')
-  const [quota] = await db
-    .table(`${schema}.quotas`)
-    .insert({ session_id: session.id, name: 'Later', capacity: 10, held: 0, sold: 0, created_at: new Date(), updated_at: new Date() })
-    .returning('id')
-  await db.table(`${schema}.quota_products`).insert({ quota_id: quota.id, product_id: sale.products[0].id })
+  const later = await laterSession(tenant, sale, { hoursLater, capacity: 10 })
   if (price !== undefined) {
-    await db.table(`${schema}.price_rules`).insert({ product_id: sale.products[0].id, session_id: session.id, day_kind: 'any', price, created_at: new Date(), updated_at: new Date() })
+    await db.table(`${tenant.schemaName}.price_rules`).insert({ product_id: sale.products[0].id, session_id: later.id, day_kind: 'any', price, created_at: new Date(), updated_at: new Date() })
   }
-  return { sessionId: Number(session.id), quotaId: Number(quota.id) }
+  return { sessionId: later.id, quotaId: later.quotaId }
 }
 
 for (const kind of CHANNELS) {
