@@ -21,6 +21,7 @@ import { eventually, payableVenue, placeOrder, settle, startPayment, viewOrder }
 import { visitorAgent } from '#tests/helpers/visitors'
 import { webhookReceiver } from '#tests/helpers/webhook_receiver'
 import { screenshot } from '#tests/helpers/screenshots'
+import { passRules } from '#tests/helpers/passes'
 
 const baseURL = () => `http://${process.env.HOST}:${process.env.PORT}`
 
@@ -296,16 +297,7 @@ async function soldPass(client: ApiClient) {
     basePrice: 30000,
     validity: 'open_date',
     realNameRequired: true,
-    passRules: {
-      validity: { unit: 'days', length: 365 },
-      activation: 'first_entry',
-      activationWindowDays: 30,
-      entries: null,
-      oncePerSitePerDay: true,
-      blackoutDates: [],
-      siteIds: [],
-      renewal: { price: 20000, opensDaysBefore: 30, closesDaysAfter: 30 },
-    },
+    passRules: passRules(),
   })
   created.assertStatus(201)
   const product = created.body().product

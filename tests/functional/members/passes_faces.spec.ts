@@ -6,6 +6,7 @@ import { DateTime } from 'luxon'
 import { purgeEndedFaceEnrollments } from '#checkin/services/face_enrollments'
 import { consoleAgent, createTenant } from '#tests/helpers/tenants'
 import { deviceClient } from '#tests/helpers/devices'
+import { passRules } from '#tests/helpers/passes'
 
 const HOLDER = { name: '李小龙', idNumber: '11010519491231002X', phone: '13812345678' }
 const photo = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(3000), Buffer.from([0xff, 0xd9])]).toString('base64')
@@ -26,16 +27,7 @@ async function venueWithFaceGates(client: ApiClient) {
     basePrice: 0,
     validity: 'open_date',
     realNameRequired: true,
-    passRules: {
-      validity: { unit: 'days', length: 365 },
-      activation: 'first_entry',
-      activationWindowDays: 30,
-      entries: null,
-      oncePerSitePerDay: true,
-      blackoutDates: [],
-      siteIds: [sites.a, sites.b],
-      renewal: null,
-    },
+    passRules: passRules({ siteIds: [sites.a, sites.b], renewal: null }),
   })
   product.assertStatus(201)
   const productId = product.body().product.id

@@ -11,20 +11,12 @@ import { consoleAgent, createTenant } from '#tests/helpers/tenants'
 import { deviceClient } from '#tests/helpers/devices'
 import { eventually, settle, startPayment } from '#tests/helpers/payments'
 import { visitorAgent } from '#tests/helpers/visitors'
+import { passRules } from '#tests/helpers/passes'
 
 const HOLDER = { name: '李小龙', idNumber: '11010519491231002X', phone: '13812345678' }
 const today = () => DateTime.now().setZone('Asia/Shanghai').toISODate()!
 
-const PASS_RULES = {
-  validity: { unit: 'days', length: 365 },
-  activation: 'first_entry',
-  activationWindowDays: 30,
-  entries: null,
-  oncePerSitePerDay: true,
-  blackoutDates: [],
-  siteIds: [],
-  renewal: { price: 20000, opensDaysBefore: 30, closesDaysAfter: 30 },
-}
+const PASS_RULES = passRules()
 
 /**
  * A venue with two sites (A with two gates, B with one), a pass product made through the console

@@ -1,20 +1,9 @@
 import { test } from '@japa/runner'
-import { decidePassEntry, passState, renewalRefusal, renewedUntil, validityEnd, type PassForEntry, type PassRules, type TicketOfPass } from '#members/services/pass_rules'
+import { decidePassEntry, passState, renewalRefusal, renewedUntil, validityEnd, type PassForEntry, type TicketOfPass } from '#members/services/pass_rules'
+import { passRules } from '#tests/helpers/passes'
 
 const ZONE = 'Asia/Shanghai'
 const at = (hhmm: string, day = '2026-03-01') => new Date(`${day}T${hhmm}:00+08:00`)
-
-const rules = (overrides: Partial<PassRules> = {}): PassRules => ({
-  validity: { unit: 'days', length: 365 },
-  activation: 'first_entry',
-  activationWindowDays: 30,
-  entries: null,
-  oncePerSitePerDay: true,
-  blackoutDates: [],
-  siteIds: [],
-  renewal: { price: 20000, opensDaysBefore: 30, closesDaysAfter: 30 },
-  ...overrides,
-})
 
 const pass = (overrides: Partial<PassForEntry> = {}): PassForEntry => ({
   status: 'active',
@@ -23,7 +12,7 @@ const pass = (overrides: Partial<PassForEntry> = {}): PassForEntry => ({
   validUntil: at('00:00', '2027-02-01'),
   entriesAllowed: null,
   siteDays: {},
-  rules: rules(),
+  rules: passRules(),
   timezone: ZONE,
   ...overrides,
 })
@@ -62,7 +51,7 @@ test.group('Pass rules (年卡规则)', () => {
     assert.equal(first.pass.activatedAt!.toISOString(), at('10:00').toISOString())
     assert.equal(first.pass.validUntil!.toISOString(), at('00:00', '2027-03-01').toISOString())
 
-    const manual = pass({ status: 'pending_activation', activatedAt: null, validUntil: null, rules: rules({ activation: 'manual' }) })
+    const manual = pass({ status: 'pending_activation', activatedAt: null, validUntil: null, rules: passRules({ activation: 'manual' }) })
     assert.equal(decidePassEntry(manual, ticket({ status: 'valid' }), entry(at('10:00'))).result, 'pass_not_active')
     // Its window ran out: it started by itself, and admits.
     assert.deepInclude(decidePassEntry(manual, ticket({ status: 'valid' }), entry(at('12:00', '2026-03-31'))), { result: 'admitted', activated: true })
@@ -80,7 +69,7 @@ test.group('Pass rules (年卡规则)', () => {
     state = after(state, siteB)
     assert.equal(decidePassEntry(state.pass, { ...state.ticket, inside: false }, entry(at('08:00', '2026-03-02'), 1)).result, 'admitted')
     // Without the rule, the same site admits again the same day.
-    const free = pass({ rules: rules({ oncePerSitePerDay: false }), siteDays: { 1: '2026-03-01' } })
+    const free = pass({ rules: passRules({ oncePerSitePerDay: false }), siteDays: { 1: '2026-03-01' } })
     assert.equal(decidePassEntry(free, ticket(), entry(at('16:00'), 1)).result, 'admitted')
   })
 
@@ -96,7 +85,7 @@ test.group('Pass rules (年卡规则)', () => {
   })
 
   test('blackout dates, expiry, suspension, revocation and sites refuse', ({ assert }) => {
-    const holidays = pass({ rules: rules({ blackoutDates: [{ from: '2026-10-01', to: '2026-10-07' }, { from: '2026-05-01', to: '2026-05-01' }] }) })
+    const holidays = pass({ rules: passRules({ blackoutDates: [{ from: '2026-10-01', to: '2026-10-07' }, { from: '2026-05-01', to: '2026-05-01' }] }) })
     assert.equal(decidePassEntry(holidays, ticket(), entry(at('10:00', '2026-10-01'))).result, 'blackout_date')
     assert.equal(decidePassEntry(holidays, ticket(), entry(at('23:59', '2026-10-07'))).result, 'blackout_date')
     assert.equal(decidePassEntry(holidays, ticket(), entry(at('00:00', '2026-10-08'))).result, 'admitted')
@@ -106,8 +95,8 @@ test.group('Pass rules (年卡规则)', () => {
     assert.equal(decidePassEntry(pass(), ticket(), entry(at('00:00', '2027-02-01'))).result, 'pass_expired')
     assert.equal(decidePassEntry(pass({ status: 'suspended' }), ticket(), entry(at('10:00'))).result, 'pass_suspended')
     assert.equal(decidePassEntry(pass({ status: 'revoked' }), ticket(), entry(at('10:00'))).result, 'pass_revoked')
-    assert.equal(decidePassEntry(pass({ rules: rules({ siteIds: [2, 3] }) }), ticket(), entry(at('10:00'), 1)).result, 'wrong_venue')
-    assert.equal(decidePassEntry(pass({ rules: rules({ siteIds: [2, 3] }) }), ticket(), entry(at('10:00'), 3)).result, 'admitted')
+    assert.equal(decidePassEntry(pass({ rules: passRules({ siteIds: [2, 3] }) }), ticket(), entry(at('10:00'), 1)).result, 'wrong_venue')
+    assert.equal(decidePassEntry(pass({ rules: passRules({ siteIds: [2, 3] }) }), ticket(), entry(at('10:00'), 3)).result, 'admitted')
     // The ticket's own state comes first: a refunded pass ticket says so.
     assert.equal(decidePassEntry(pass(), ticket({ status: 'refunded' }), entry(at('10:00'))).result, 'refunded')
     // An exit is let through whatever the pass says.
@@ -132,7 +121,7 @@ test.group('Pass rules (年卡规则)', () => {
     assert.isNull(renewalRefusal(active, active.rules, ZONE, at('10:00', '2027-02-20')))
     assert.match(renewalRefusal(active, active.rules, ZONE, at('10:00', '2027-03-10'))!, /closed 30 days after/)
     assert.match(renewalRefusal(pass({ status: 'pending_activation', activatedAt: null, validUntil: null }), active.rules, ZONE, at('10:00'))!, /not activated/)
-    assert.match(renewalRefusal(active, rules({ renewal: null }), ZONE, at('10:00', '2027-01-05'))!, /cannot be renewed/)
+    assert.match(renewalRefusal(active, passRules({ renewal: null }), ZONE, at('10:00', '2027-01-05'))!, /cannot be renewed/)
 
     // Before expiry: one more year from the expiry. After it: from today.
     assert.equal(renewedUntil(active.validUntil!, active.rules, ZONE, at('10:00', '2027-01-05')).toISOString(), at('00:00', '2028-02-01').toISOString())
