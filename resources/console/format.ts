@@ -43,12 +43,6 @@ export const PRODUCT_STATUSES: Record<string, string> = {
   off_sale: '已下架 Off sale',
 }
 
-export const SESSION_KINDS: Record<string, string> = {
-  slot: '分时段 Time slot',
-  performance: '演出场次 Performance',
-  open_date: '有效期 Open date',
-}
-
 export const SESSION_STATUSES: Record<string, string> = {
   open: '开放 Open',
   closed: '已关闭 Closed',

@@ -3,7 +3,7 @@
  * (every route names its permission); the console only hides what would be refused.
  */
 import { reactive } from 'vue'
-import { ApiError, createApi } from '../shared/api'
+import { ApiError, createApi, messageOf } from '../shared/api'
 import { readContext } from '../shared/context'
 
 export const context = readContext()
@@ -99,5 +99,5 @@ export function can(permission: string) {
 /** An API failure as one line for a message. */
 export function problem(error: unknown) {
   if (error instanceof ApiError && error.status === 403) return `权限不足 Not allowed: ${error.message}`
-  return error instanceof Error ? error.message : String(error)
+  return messageOf(error)
 }

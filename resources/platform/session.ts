@@ -3,7 +3,7 @@
  * enrols them (the server hands out the secret to add to an authenticator app).
  */
 import { reactive } from 'vue'
-import { ApiError, createApi } from '../shared/api'
+import { ApiError, createApi, messageOf } from '../shared/api'
 import { readContext } from '../shared/context'
 
 export interface PlatformAccount {
@@ -35,6 +35,4 @@ export async function signOut() {
 }
 
 /** An error as a person reads it (the API's message; a lost connection said so). */
-export function problem(error: unknown) {
-  return error instanceof Error ? error.message : String(error)
-}
+export const problem = messageOf

@@ -3,6 +3,7 @@
  * member of staff reaches the scanning screen, not with the sign-in page.
  */
 import type { BrowserQRCodeReader } from '@zxing/browser'
+import { messageOf } from '../shared/api'
 
 /** A phone photo is 12 megapixels: a QR code reads as well at this size, many times faster. */
 const MAX_EDGE = 1600
@@ -87,5 +88,5 @@ export function cameraProblem(error: unknown): string {
   if (name === 'NotFoundError' || name === 'OverconstrainedError') return '未找到摄像头 No camera found'
   if (name === 'NotReadableError') return '摄像头被其他应用占用 The camera is in use by another app'
   if (name === 'NotSupportedError') return '此页面无法使用摄像头（需要 HTTPS），请用“拍照识别” The camera needs HTTPS here: use “Scan a photo”'
-  return `摄像头无法启动 The camera did not start (${error instanceof Error ? error.message : String(error)})`
+  return `摄像头无法启动 The camera did not start (${messageOf(error)})`
 }

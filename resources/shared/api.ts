@@ -46,3 +46,6 @@ export function createApi(base: string): Api {
     return data
   }
 }
+
+/** What to tell the user of a failure: the API's own message, or whatever was thrown. */
+export const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error))

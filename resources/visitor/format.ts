@@ -2,7 +2,8 @@
 import { locale } from './i18n'
 
 export const yuan = (fen: number) => `¥${(fen / 100).toFixed(2).replace(/\.00$/, '')}`
-export const yuanExact = (fen: number) => `¥${(fen / 100).toFixed(2)}`
+/** ¥12.50, ¥12.00: every fen shown (amounts to pay or refund); the venue's day of an instant. */
+export { yuan as yuanExact, dayOf as isoDay } from '../shared/format'
 
 const ZONE = 'Asia/Shanghai'
 const formatters = new Map<string, Intl.DateTimeFormat>()
@@ -20,11 +21,9 @@ export const dateTime = (value: string | Date) => format(value, { year: 'numeric
 export const sessionText = (session: { startsAt: string; endsAt: string; name?: string | null }) =>
   `${day(session.startsAt)} ${time(session.startsAt)}–${time(session.endsAt)}${session.name ? ` · ${session.name}` : ''}`
 
-/** YYYY-MM-DD of a date in the venue's time zone. */
-export function isoDay(value: Date): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(value)
-  return parts
-}
-
 /** A YYYY-MM-DD string as a local Date at noon (for calendars that work in the browser's zone). */
 export const dateOf = (iso: string) => new Date(`${iso}T12:00:00`)
+
+/** The YYYY-MM-DD of a calendar's local Date (the inverse of dateOf, whatever the browser's zone). */
+export const localIso = (value: Date) =>
+  `${value.getFullYear()}-${String(value.getMonth() + 1).padStart(2, '0')}-${String(value.getDate()).padStart(2, '0')}`

@@ -43,6 +43,12 @@ export async function consoleAgent(client: ApiClient, slug: string, email: strin
   return agent
 }
 
+/** Changes some of a venue's booking rules (the console sends them whole: read, change, write back). */
+export async function setBookingRules(owner: Awaited<ReturnType<typeof consoleAgent>>, changes: Record<string, unknown>) {
+  const { updatedAt, ...rules } = (await owner.get('/booking-rules')).body().rules
+  ;(await owner.put('/booking-rules', { ...rules, ...changes })).assertStatus(200)
+}
+
 /** Removes a venue a test has damaged on purpose, so no later test or command meets it. */
 export async function dropTenant(tenant: Tenant) {
   await db.rawQuery(`drop schema if exists "${tenant.schemaName}" cascade`)

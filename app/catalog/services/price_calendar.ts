@@ -170,7 +170,8 @@ export function priceRuleFields(rule: PriceRule): PriceRuleFields {
   }
 }
 
-function ruleTerms(rule: PriceRule): PriceRuleTerms {
+/** A stored rule as the price calendar takes it. */
+export function ruleTerms(rule: PriceRule): PriceRuleTerms {
   return { ...priceRuleFields(rule), id: rule.id, createdAt: rule.createdAt.toMillis() }
 }
 

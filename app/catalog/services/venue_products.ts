@@ -20,7 +20,7 @@ import CalendarDay from '#catalog/models/calendar_day'
 import PriceRule from '#catalog/models/price_rule'
 import Product from '#catalog/models/product'
 import Site from '#catalog/models/site'
-import { PriceCalendar, priceRuleFields } from '#catalog/services/price_calendar'
+import { PriceCalendar, ruleTerms } from '#catalog/services/price_calendar'
 import { runTenantStatement } from '#inventory/services/tenant_sql'
 import { runInTenant, type TenantTransaction } from '#tenancy/services/tenant_database'
 import type Tenant from '#tenancy/models/tenant'
@@ -105,7 +105,7 @@ async function present(trx: TenantTransaction, products: Product[]) {
   return products.map((product) => {
     const calendar = new PriceCalendar(
       product.basePrice,
-      rules.filter((rule) => rule.productId === product.id).map((rule) => ({ ...priceRuleFields(rule), id: rule.id, createdAt: rule.createdAt.toMillis() })),
+      rules.filter((rule) => rule.productId === product.id).map(ruleTerms),
       days
     )
     const site = sites.get(product.siteId)!

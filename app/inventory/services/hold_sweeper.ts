@@ -10,9 +10,13 @@ import { repeatEvery } from '#core/repeat'
 import type Tenant from '#tenancy/models/tenant'
 
 export async function sweepExpiredHolds(concurrency = 4) {
+  // Expired holds first: a failure to release a lapsed reserve must not keep their places from sale.
   const sweep = async (tenant: Tenant) => {
-    await InventoryService.releaseLapsedReserves(tenant)
-    return InventoryService.expire(tenant)
+    const expired = await InventoryService.expire(tenant)
+    await InventoryService.releaseLapsedReserves(tenant).catch((error) =>
+      logger.error({ err: error, tenant: tenant.slug }, 'releasing lapsed voucher reserves failed for this venue')
+    )
+    return expired
   }
   const outcomes = await eachTenant(sweep, {
     concurrency,

@@ -253,7 +253,7 @@ export default class Coupons {
   async quote(trx: TenantTransaction, code: string, lines: CouponLine[], visitorId: number | null) {
     const { found, discount } = await this.#priced(trx, code, lines, visitorId)
     if (found.uses >= found.maxUses) throw usedUp()
-    return { code: found.code, name: found.campaign.name, discount }
+    return { code: found.code, name: found.campaign.name, discount, productIds: found.campaign.product_ids.map(Number) }
   }
 
   /**

@@ -99,7 +99,7 @@ export const webhookEvents = {
       .leftJoin('orders as o', 'o.id', 'c.order_id')
       .leftJoin('devices as d', 'd.id', 'c.device_id')
       .where('c.id', checkinId)
-      .select('c.*', 'o.number as order_number', 'd.name as device_name')
+      .select('c.*', 'o.number as order_number', 'o.sales_channel', 'd.name as device_name')
       .firstOrFail()
     const data = {
       checkin: Number(row.id),
@@ -115,8 +115,9 @@ export const webhookEvents = {
       occurredAt: row.occurred_at,
     }
     await emitWebhookEvent(trx, tenant, 'ticket.checked_in', data)
-    // A distributor's ticket (分销): its own callback too, with its own order number.
-    if (row.order_id) await notifyDistributor(trx, tenant, Number(row.order_id), 'ticket.checked_in', data)
+    // A distributor's ticket (分销): its own callback too, with its own order number. Only those look
+    // further: this runs in every admitted scan's transaction.
+    if (row.order_id && row.sales_channel === 'distributor') await notifyDistributor(trx, tenant, Number(row.order_id), 'ticket.checked_in', data)
   },
 
   /** member.joined: a visitor's membership started (joined, granted by staff, or restarted on another tier). */

@@ -11,7 +11,6 @@ import { invalid } from '#core/app_error'
 import Coupons, { type CouponLine } from '#members/services/coupons'
 import MemberPoints from '#members/services/member_points'
 import MemberPricing from '#members/services/member_pricing'
-import Vouchers from '#members/services/vouchers'
 import { runInTenant, type TenantTransaction } from '#tenancy/services/tenant_database'
 import type Tenant from '#tenancy/models/tenant'
 
@@ -60,7 +59,7 @@ export async function priceItems(trx: TenantTransaction, tenant: Tenant, items: 
   }
   const reserved = new Set([...products.values()].filter((product) => product.seating === 'reserved').map((product) => product.id))
   const partySize = new Map([...products.values()].map((product) => [product.id, product.partyMax ?? product.partyMin ?? 1]))
-  return { byItem, memberPrice, reserved, partySize }
+  return { byItem, memberPrice, reserved, partySize, products }
 }
 
 /**
@@ -71,6 +70,14 @@ export async function priceOrder(trx: TenantTransaction, tenant: Tenant, input: 
   const prices = await priceItems(trx, tenant, input.items, visitorId)
   const subtotal = input.items.reduce((sum, item, index) => sum + prices.byItem[index] * item.quantity, 0)
   const coupon = input.couponCode ? await Coupons.for(tenant).quote(trx, input.couponCode, couponLines(input.items, prices.byItem), visitorId) : null
+  // Only what a visitor could buy is priced: a draft's price, or a voucher-only ticket's without a
+  // code that opens it, is not told (checkout's hold refuses them the same way).
+  for (const [index, item] of input.items.entries()) {
+    const product = prices.products.get(item.productId)!
+    if (product.status !== 'on_sale' || (product.requiresVoucher && !coupon?.productIds.includes(item.productId))) {
+      throw invalid(`items.${index}`, 'This ticket is not on sale', 'E_NOT_ON_SALE')
+    }
+  }
   const couponDiscount = coupon?.discount ?? 0
   const points = input.usePoints ? await MemberPoints.for(tenant).quote(trx, visitorId, input.usePoints, payableAfterCoupon(subtotal, couponDiscount)) : null
   const pointsDiscount = points?.discount ?? 0
@@ -92,21 +99,5 @@ export async function priceOrder(trx: TenantTransaction, tenant: Tenant, input: 
   }
 }
 
-/**
- * The quote in a transaction of its own (POST /api/orders/quote). Only what a visitor could buy is
- * priced: a draft's price, or a voucher-only ticket's without its code, is not told (checkout's hold
- * refuses them the same way).
- */
-export async function quoteOrder(tenant: Tenant, input: PricingInput, visitorId: number | null) {
-  const opened = (await Vouchers.for(tenant).campaignOrNull(input.couponCode))?.product_ids ?? []
-  return runInTenant(tenant, async (trx) => {
-    const products = await trx.from('products').whereIn('id', [...new Set(input.items.map((item) => item.productId))]).select('id', 'status', 'requires_voucher')
-    for (const [index, item] of input.items.entries()) {
-      const product = products.find((row) => Number(row.id) === item.productId)
-      if (!product || product.status !== 'on_sale' || (product.requires_voucher && !opened.includes(item.productId))) {
-        throw invalid(`items.${index}`, 'This ticket is not on sale', 'E_NOT_ON_SALE')
-      }
-    }
-    return priceOrder(trx, tenant, input, visitorId)
-  })
-}
+/** The quote in a transaction of its own (POST /api/orders/quote). */
+export const quoteOrder = (tenant: Tenant, input: PricingInput, visitorId: number | null) => runInTenant(tenant, (trx) => priceOrder(trx, tenant, input, visitorId))

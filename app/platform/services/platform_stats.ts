@@ -14,7 +14,9 @@
  */
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
+import { mapBounded } from '#core/map_bounded'
 import Tenant from '#tenancy/models/tenant'
+import { eachTenant } from '#tenancy/services/each_tenant'
 import { runInTenant } from '#tenancy/services/tenant_database'
 
 const ZONE = 'Asia/Shanghai'
@@ -31,20 +33,6 @@ export interface DailySales {
   day: string
   paid: number
   orders: number
-}
-
-/** `work` over `items`, at most `concurrency` at once, results in the items' order. */
-export async function mapBounded<T, R>(items: T[], work: (item: T) => Promise<R>, concurrency = CONCURRENCY): Promise<R[]> {
-  const results = new Array<R>(items.length)
-  let next = 0
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++
-      results[index] = await work(items[index])
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker))
-  return results
 }
 
 const EMPTY_SALES: TenantSales = { monthPaid: 0, monthOrders: 0, last30Paid: 0, last30Orders: 0 }
@@ -75,7 +63,7 @@ export async function salesOf(tenants: Tenant[]) {
     } catch (error) {
       return { sales: EMPTY_SALES, salesError: (error as Error).message }
     }
-  })
+  }, CONCURRENCY)
 }
 
 /** A venue's paid sales per Asia/Shanghai day from `from` (a day) to today. */
@@ -102,14 +90,12 @@ export default class PlatformStats {
   /** The overview: venues by status, sign-ups per week, paid sales per day, top venues. */
   static async overview(options: { days: number; top?: number }) {
     const from = DateTime.now().setZone(ZONE).startOf('day').minus({ days: options.days - 1 })
-    const tenants = await Tenant.query().orderBy('id')
-    const perTenant = await mapBounded(tenants, async (tenant) => {
-      try {
-        return { tenant, days: await dailySales(tenant, from) }
-      } catch (error) {
-        return { tenant, days: [] as DailySales[], error: (error as Error).message }
-      }
-    })
+    // A venue whose schema cannot be read counts nothing and is listed as unreadable.
+    const perTenant = (await eachTenant((tenant) => dailySales(tenant, from), { concurrency: CONCURRENCY })).map(({ tenant, result, error }) => ({
+      tenant,
+      days: result ?? [],
+      error: error?.message,
+    }))
 
     const byDay = new Map(daysSince(from).map((day) => [day, { day, paid: 0, orders: 0 }]))
     for (const { days } of perTenant) {

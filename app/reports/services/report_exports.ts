@@ -16,6 +16,7 @@ import ExcelJS from 'exceljs'
 import { DateTime } from 'luxon'
 import logger from '@adonisjs/core/services/logger'
 import { auditLog } from '#identity/audit/audit_log'
+import { maskPhone } from '#identity/audit/masking'
 import { fenToYuan } from '#payments/alipay/alipay_format'
 import { reportRange, VENUE_ZONE, type ReportRange } from '#reports/services/report_range'
 import { runInTenant, type TenantTransaction } from '#tenancy/services/tenant_database'
@@ -54,12 +55,7 @@ const text = (title: string, value: (row: any) => unknown): Column => ({ title, 
 const money = (title: string, value: (row: any) => unknown): Column => ({ title, kind: 'money', value })
 const int = (title: string, value: (row: any) => unknown): Column => ({ title, kind: 'int', value })
 const time = (title: string, value: (row: any) => unknown): Column => ({ title, kind: 'time', value })
-
-/** 13700001111 → 137****1111 */
-export function maskPhone(phone: string | null | undefined): string {
-  if (!phone) return ''
-  return phone.length >= 7 ? `${phone.slice(0, 3)}${'*'.repeat(phone.length - 7)}${phone.slice(-4)}` : '*'.repeat(phone.length)
-}
+const maskedPhone = (phone: string | null) => (phone ? maskPhone(phone) : '')
 
 /** The channel that paid an order (its own payment, not a change's or a surplus one), or free. */
 const ORDER_CHANNEL = `coalesce((select p.channel from payments p where p.order_id = o.id and p.status = 'paid' and not p.surplus and p.change_id is null order by p.paid_at limit 1), 'free')`
@@ -79,7 +75,7 @@ const DATASETS: Record<ExportDataset, Dataset> = {
       time('下单时间', (row) => row.created_at),
       time('支付时间', (row) => row.paid_at),
       text('联系人', (row) => row.contact_name),
-      text('联系电话', (row) => maskPhone(row.contact_phone)),
+      text('联系电话', (row) => maskedPhone(row.contact_phone)),
       int('票数', (row) => row.tickets),
       money('票面金额', (row) => row.prices),
       money('优惠金额', (row) => row.discount_amount),
@@ -119,7 +115,7 @@ const DATASETS: Record<ExportDataset, Dataset> = {
       money('票价', (row) => row.price),
       text('持票人', (row) => row.holder_name),
       text('证件号', (row) => row.holder_id_masked),
-      text('持票人电话', (row) => maskPhone(row.holder_phone)),
+      text('持票人电话', (row) => maskedPhone(row.holder_phone)),
       int('人数', (row) => row.party_size),
       int('已入园人数', (row) => row.admitted),
       time('最后入园时间', (row) => row.last_entry_at),

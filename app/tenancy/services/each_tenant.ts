@@ -2,6 +2,7 @@
  * Work over every venue, a few at a time (each holds one pooled connection at most): one failing
  * venue is recorded and does not stop the others.
  */
+import { mapBounded } from '#core/map_bounded'
 import Tenant from '#tenancy/models/tenant'
 
 export interface TenantOutcome<T> {
@@ -17,21 +18,18 @@ export async function eachTenant<T>(
   const tenants = await Tenant.query()
     .if(options.status, (query) => query.where('status', options.status!))
     .orderBy('id')
-  const outcomes: TenantOutcome<T>[] = []
-  let next = 0
-  const worker = async () => {
-    while (next < tenants.length) {
-      const tenant = tenants[next++]
+  return mapBounded(
+    tenants,
+    async (tenant) => {
       const outcome: TenantOutcome<T> = { tenant }
       try {
         outcome.result = await work(tenant)
       } catch (error) {
         outcome.error = error as Error
       }
-      outcomes.push(outcome)
       options.onOutcome?.(outcome)
-    }
-  }
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker))
-  return outcomes.sort((a, b) => a.tenant.id - b.tenant.id)
+      return outcome
+    },
+    options.concurrency ?? 4
+  )
 }

@@ -12,7 +12,7 @@ import Site from '#catalog/models/site'
 import { registerSandboxMerchant } from '#sandbox/sandbox_merchants'
 import type { SandboxOfficialAccountCredentials } from '#wechat/services/sandbox_official_account'
 import { runInTenant } from '#tenancy/services/tenant_database'
-import { consoleAgent, createTenant, OWNER_PASSWORD } from '#tests/helpers/tenants'
+import { consoleAgent, createTenant, OWNER_PASSWORD, setBookingRules } from '#tests/helpers/tenants'
 import { eventually, payableVenue, placeOrder, sandboxPost, sandboxUrl, settle, startPayment, viewOrder } from '#tests/helpers/payments'
 import { screenshot } from '#tests/helpers/screenshots'
 
@@ -181,8 +181,7 @@ test.group('Venue console', () => {
     const sale = await payableVenue(['wechat_pay'])
     const { tenant } = sale
     const owner = await consoleAgent(client, tenant.slug, `owner@${tenant.slug}.test`, OWNER_PASSWORD)
-    const { updatedAt, ...rules } = (await owner.get('/booking-rules')).body().rules
-    ;(await owner.put('/booking-rules', { ...rules, refundApproval: 'staff' })).assertStatus(200)
+    await setBookingRules(owner, { refundApproval: 'staff' })
     const paid = await paidOrder(client, sale)
     const asked = await client.post(`/t/${tenant.slug}/api/orders/${paid.number}/refunds`).header('X-Order-Token', paid.accessToken).json({ reason: '下雨了 Rain' })
     asked.assertStatus(201)

@@ -14,6 +14,7 @@ import { consoleAgent, createTenant, OWNER_PASSWORD } from '#tests/helpers/tenan
 import { payableVenue } from '#tests/helpers/payments'
 import { screenshot } from '#tests/helpers/screenshots'
 import { ID_NUMBER, atCashier, orderNumberIn, phonePage, setProduct } from './visitor_pages.js'
+import { passRules } from '#tests/helpers/passes'
 
 /** A venue paying by Alipay or UnionPay, selling a real-name ticket at ¥100, with a free tier earning 1 point per yuan. */
 async function memberVenue(client: ApiClient) {
@@ -145,17 +146,8 @@ test.group('Visitor H5: account, member card, points', () => {
     await connectSandboxMerchants(tenant, { kinds: ['alipay'] })
     const owner = await consoleAgent(client, tenant.slug, email, password)
     const site = (await owner.post('/sites', { name: 'Main gate' })).body().site
-    const passRules = {
-      validity: { unit: 'days', length: 20 },
-      activation: 'manual',
-      activationWindowDays: 30,
-      entries: 10,
-      oncePerSitePerDay: true,
-      blackoutDates: [],
-      siteIds: [],
-      renewal: { price: 20000, opensDaysBefore: 30, closesDaysAfter: 30 },
-    }
-    const created = await owner.post('/products', { siteId: site.id, name: '年卡 Annual pass', kind: 'annual_pass', basePrice: 0, validity: 'open_date', realNameRequired: true, passRules })
+    const rules = passRules({ validity: { unit: 'days', length: 20 }, activation: 'manual', entries: 10 })
+    const created = await owner.post('/products', { siteId: site.id, name: '年卡 Annual pass', kind: 'annual_pass', basePrice: 0, validity: 'open_date', realNameRequired: true, passRules: rules })
     created.assertStatus(201)
     const product = created.body().product
     ;(await owner.patch(`/products/${product.id}`, { status: 'on_sale' })).assertStatus(200)

@@ -4,7 +4,7 @@
  */
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
-import { consoleAgent, OWNER_PASSWORD } from '#tests/helpers/tenants'
+import { consoleAgent, OWNER_PASSWORD, setBookingRules } from '#tests/helpers/tenants'
 import { eventually, payableVenue, placeOrder, settle, startPayment, viewOrder } from '#tests/helpers/payments'
 import { laterSession } from '#tests/helpers/catalog'
 import type { ApiClient } from '@japa/api-client'
@@ -24,8 +24,7 @@ test.group('Console order search: requests awaiting review', () => {
     const schema = tenant.schemaName
     await db.from(`${schema}.products`).update({ changeable: true })
     const owner = await consoleAgent(client, tenant.slug, `owner@${tenant.slug}.test`, OWNER_PASSWORD)
-    const { updatedAt, ...rules } = (await owner.get('/booking-rules')).body().rules
-    ;(await owner.put('/booking-rules', { ...rules, refundApproval: 'staff', changeApproval: 'staff' })).assertStatus(200)
+    await setBookingRules(owner, { refundApproval: 'staff', changeApproval: 'staff' })
     const next = await laterSession(tenant, sale)
 
     const refunding = await paidOrder(client, sale)

@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
-import { consoleAgent } from '#tests/helpers/tenants'
+import { consoleAgent, setBookingRules } from '#tests/helpers/tenants'
 import { eventually, nextNotificationFaults, payableVenue, settle, startPayment, viewOrder } from '#tests/helpers/payments'
 import { laterSession } from '#tests/helpers/catalog'
 import type { ApiClient } from '@japa/api-client'
@@ -27,8 +27,7 @@ test.group('Refunds at the console', () => {
     const sale = await payableVenue(['wechat_pay'], { quotas: [{ capacity: 10 }], products: [{ idLimitScope: 'session' }] })
     const { tenant } = sale
     const owner = await consoleAgent(client, tenant.slug, `owner@${tenant.slug}.test`, 'correct-horse-42')
-    const { updatedAt, ...rules } = (await owner.get('/booking-rules')).body().rules
-    ;(await owner.put('/booking-rules', { ...rules, refundApproval: 'staff' })).assertStatus(200)
+    await setBookingRules(owner, { refundApproval: 'staff' })
     for (const [local, role] of [['clerk', 'box_office'], ['money', 'finance']]) {
       ;(await owner.post('/staff', { email: `${local}@${tenant.slug}.test`, fullName: local, password: 'staff-pass-2026', roles: [role] })).assertStatus(201)
     }
@@ -127,8 +126,7 @@ test.group('Refunds at the console', () => {
     const schema = tenant.schemaName
     await db.from(`${schema}.products`).update({ changeable: true })
     const owner = await consoleAgent(client, tenant.slug, `owner@${tenant.slug}.test`, 'correct-horse-42')
-    const { updatedAt, ...rules } = (await owner.get('/booking-rules')).body().rules
-    ;(await owner.put('/booking-rules', { ...rules, changeApproval: 'staff' })).assertStatus(200)
+    await setBookingRules(owner, { changeApproval: 'staff' })
     const next = await laterSession(tenant, sale)
     const order = await paidOrder(client, tenant, sale.products[0].id, sale.session.id, 'reviewed-change-1')
 

@@ -4,7 +4,7 @@ import { DateTime } from 'luxon'
 import type { ApiClient } from '@japa/api-client'
 import { platformAgent } from '#tests/helpers/platform'
 import { eventually, payableVenue, placeOrder, settle, startPayment } from '#tests/helpers/payments'
-import { mapBounded } from '#platform/services/platform_stats'
+import { mapBounded } from '#core/map_bounded'
 import type Tenant from '#tenancy/models/tenant'
 
 const ZONE = 'Asia/Shanghai'

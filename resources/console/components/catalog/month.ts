@@ -44,6 +44,3 @@ export function addDays(day: string, days: number) {
   date.setUTCDate(date.getUTCDate() + days)
   return iso(date)
 }
-
-/** 1 (Monday) to 7 (Sunday). */
-export const weekdayOf = (day: string) => ((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7) + 1

@@ -4,17 +4,13 @@
  */
 import { context } from '../../session'
 import { dayOf } from '../../format'
+import { addDays } from '../catalog/month'
 import type { AuditRecord } from '../../../shared/audit'
 
 /** A range of calendar days, both included, as the API takes them (YYYY-MM-DD). */
 export type DayRange = [string, string]
 
 const DAY_MS = 86_400_000
-
-/** "2026-11-30" plus n days. */
-export function addDays(day: string, days: number) {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10)
-}
 
 /** How many days a range covers, both ends included. */
 export const daysIn = ([from, to]: DayRange) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS) + 1
